@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url'
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+/**
+ * Tests import workspace packages by their npm names, resolved to source so `pnpm test`
+ * needs no build first. Each project's vitest config spreads this into `resolve.alias`.
+ */
+export const workspaceAliases = [
+  { find: /^@cronwarden\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
+  { find: /^@cronwarden\/core$/, replacement: source('./packages/core/src/index.ts') },
+]
