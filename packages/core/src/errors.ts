@@ -1,0 +1,90 @@
+/**
+ * Every error cronwarden itself throws extends `CronwardenError`, so callers can tell ours
+ * from their job's (which is always rethrown as is). Wrapped errors keep `cause`.
+ */
+export class CronwardenError extends Error {
+  override name = 'CronwardenError'
+}
+
+export interface OptionIssue {
+  /** Dotted path of the offending field, e.g. `notifiers.1.notify`. */
+  readonly path: string
+  readonly message: string
+}
+
+/** Options that do not match their schema: the message names every bad field. */
+export class OptionsError extends CronwardenError {
+  override name = 'OptionsError'
+  readonly issues: readonly OptionIssue[]
+
+  constructor(subject: string, issues: readonly OptionIssue[]) {
+    const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`)
+    super(`Invalid ${subject}:\n${lines.join('\n')}`)
+    this.issues = issues
+  }
+}
+
+/** An overlapping call: another run of the same job holds the lease. */
+export class RunSkippedError extends CronwardenError {
+  override name = 'RunSkippedError'
+  readonly jobName: string
+  /** The id of the skipped call's own (skipped) row in the execution log. */
+  readonly runId: string
+  /** The run that held the lease when this call tried to start. */
+  readonly holderRunId: string
+
+  constructor(jobName: string, runId: string, holderRunId: string) {
+    super(`Run ${runId} of job "${jobName}" was skipped: run ${holderRunId} is still in progress`)
+    this.jobName = jobName
+    this.runId = runId
+    this.holderRunId = holderRunId
+  }
+}
+
+/** A notifier did not settle within `notifyTimeoutMs`; its signal was aborted with this. */
+export class NotifyTimeoutError extends CronwardenError {
+  override name = 'NotifyTimeoutError'
+  readonly notifierName: string
+  readonly timeoutMs: number
+
+  constructor(notifierName: string, timeoutMs: number) {
+    super(`Notifier "${notifierName}" did not finish within ${timeoutMs} ms`)
+    this.notifierName = notifierName
+    this.timeoutMs = timeoutMs
+  }
+}
+
+/**
+ * The run's lease was taken over (the heartbeat found the run closed, usually because the
+ * process stalled past the lease and a later run closed it as abandoned). The job's signal
+ * is aborted with this so a cooperative job stops instead of overlapping its successor.
+ */
+export class LeaseLostError extends CronwardenError {
+  override name = 'LeaseLostError'
+  readonly runId: string
+
+  constructor(runId: string) {
+    super(`Run ${runId} lost its lease: a later run closed it as abandoned`)
+    this.runId = runId
+  }
+}
+
+/** The execution log store failed; `cause` holds the store's own error. */
+export class StoreError extends CronwardenError {
+  override name = 'StoreError'
+  readonly operation: string
+
+  constructor(operation: string, options: { cause: unknown }) {
+    super(`Execution log store failed during ${operation}: ${describeCause(options.cause)}`, options)
+    this.operation = operation
+  }
+}
+
+/** A notifier failed outside the run (for example while delivering an out-of-band event). */
+export class DeliveryError extends CronwardenError {
+  override name = 'DeliveryError'
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import type { AlertEvent } from './alert-event.js'
+import { createJsonLineLogger, type Logger } from './logger.js'
+import { parseOptions } from './parse-options.js'
+import type { Notifier } from './ports.js'
+import { objectWithMethods } from './schema-helpers.js'
+
+export interface LogNotifierOptions {
+  /** Default `log`. */
+  name?: string
+  /** Where lines go. Default: one JSON line per event, failures on stderr, recoveries on stdout. */
+  logger?: Logger
+}
+
+const logNotifierOptionsSchema = z.strictObject({
+  name: z.string().min(1).default('log'),
+  logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
+})
+
+/**
+ * One structured line per event, with every event field at the top level so a log search
+ * for `job_name` or `type` finds it. Needs no setup, which makes it the embedded default
+ * and a useful second channel next to chat or email.
+ */
+export function createLogNotifier(options: LogNotifierOptions = {}): Notifier {
+  const { name, logger } = parseOptions(logNotifierOptionsSchema, options, 'createLogNotifier options', [
+    'name',
+    'logger',
+  ])
+  const sink = logger ?? createJsonLineLogger('cronwarden.alert')
+  return {
+    name,
+    async notify(event: AlertEvent) {
+      const message = summarize(event)
+      if (event.type === 'recovered') sink.info(message, event)
+      else sink.error(message, event)
+    },
+  }
+}
+
+function summarize(event: AlertEvent): string {
+  switch (event.type) {
+    case 'consecutive_failures':
+      return `${event.job_name} failed ${event.consecutive_failure_count} times in a row: ${event.error_message}`
+    case 'long_running':
+      return `${event.job_name} has been running for ${event.running_for_ms} ms (limit ${event.max_runtime_ms} ms)`
+    case 'recovered':
+      return `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`
+  }
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod'
+import type { Logger } from './logger.js'
+import { parseOptions } from './parse-options.js'
+import type { ExecutionLogStore, Notifier } from './ports.js'
+import { durationMs, functionSchema, objectWithMethods } from './schema-helpers.js'
+
+/** How long a crashed run can keep its job blocked; the heartbeat renews it at a third. */
+export const DEFAULT_LEASE_MS = 60_000
+
+// A custom check rather than an object schema: parsing would copy the notifier and cut
+// class-based notifiers off their prototype (and `this`).
+const notifierSchema = z.custom<Notifier>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<Notifier>).name === 'string' &&
+    (value as Notifier).name.length > 0 &&
+    typeof (value as Partial<Notifier>).notify === 'function',
+  { message: 'expected a Notifier: an object with a non-empty `name` and a `notify(event, { signal })` function' },
+)
+
+const lockSchema = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      /** A run without a heartbeat for this long is considered crashed. */
+      leaseMs: durationMs().default(DEFAULT_LEASE_MS),
+    }),
+  ],
+  { error: 'expected true, false or { leaseMs }' },
+)
+
+export const withFailureAlertingOptionsSchema = z
+  .strictObject({
+    /** Names the job in the execution log and in alerts. */
+    jobName: z.string().trim().min(1, 'expected a non-empty job name').max(200),
+    store: objectWithMethods<ExecutionLogStore>(
+      ['beginRun', 'heartbeat', 'finishRun', 'recordDeliveries', 'listRuns'],
+      'an ExecutionLogStore',
+    ),
+    notifiers: z.array(notifierSchema).default([]),
+    /** Alert when the consecutive failure count reaches exactly this. */
+    failureThreshold: z.number().int().min(1).default(2),
+    /** One `long_running` event when a run passes this; `false` turns it off. */
+    maxRuntimeMs: z
+      .union([durationMs(), z.literal(false)], { error: 'expected a positive number of milliseconds, or false' })
+      .default(30 * 60_000),
+    /** Per notifier and event; after it the notifier's signal is aborted. */
+    notifyTimeoutMs: durationMs().default(5_000),
+    /** Send a `recovered` event when a success ends a streak that alerted. */
+    notifyOnRecovery: z.boolean().default(false),
+    /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }`. */
+    lock: lockSchema.default(true),
+    /** Recorded with each run: a host name or an invocation id. */
+    host: z.string().max(200).nullable().default(null),
+    logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
+    /** Called with every error cronwarden handles on its own (store, delivery bookkeeping). */
+    onInternalError: functionSchema<(error: Error) => void>().optional(),
+    /** The clock for event times; the store keeps its own clock for the log. */
+    now: functionSchema<() => Date>().optional(),
+  })
+  .superRefine((options, ctx) => {
+    const seen = new Set<string>()
+    options.notifiers.forEach((notifier, index) => {
+      if (seen.has(notifier.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notifiers', index, 'name'],
+          message: `duplicate notifier name "${notifier.name}": delivery records are keyed by name`,
+        })
+      }
+      seen.add(notifier.name)
+    })
+  })
+
+/** Options of `withFailureAlerting`; defaults are the schema's. */
+export interface WithFailureAlertingOptions {
+  /** Names the job in the execution log and in alerts. */
+  jobName: string
+  store: ExecutionLogStore
+  notifiers?: Notifier[]
+  /** Alert when the consecutive failure count reaches exactly this. Default 2. */
+  failureThreshold?: number
+  /** One `long_running` event when a run passes this; `false` turns it off. Default 30 min. */
+  maxRuntimeMs?: number | false
+  /** Per notifier and event; then the notifier's signal is aborted. Default 5000. */
+  notifyTimeoutMs?: number
+  /** Send a `recovered` event when a success ends a streak that alerted. Default false. */
+  notifyOnRecovery?: boolean
+  /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }` (default 60 000). */
+  lock?: boolean | { leaseMs?: number }
+  /** Recorded with each run: a host name or an invocation id. */
+  host?: string | null
+  /** Where cronwarden logs deliveries and internal errors. Default: JSON lines on stdout/stderr. */
+  logger?: Logger
+  /** Called with every error cronwarden handles on its own (store, delivery bookkeeping). */
+  onInternalError?: (error: Error) => void
+  /** The clock for event times and timers' bookkeeping; the store keeps its own clock. */
+  now?: () => Date
+}
+
+// The interface is the documented contract; this line keeps the schema from drifting away.
+type _SchemaAcceptsInterface =
+  WithFailureAlertingOptions extends z.input<typeof withFailureAlertingOptionsSchema> ? true : never
+const _schemaAcceptsInterface: _SchemaAcceptsInterface = true
+void _schemaAcceptsInterface
+
+export interface ResolvedOptions {
+  jobName: string
+  store: ExecutionLogStore
+  notifiers: readonly Notifier[]
+  failureThreshold: number
+  maxRuntimeMs: number | false
+  notifyTimeoutMs: number
+  notifyOnRecovery: boolean
+  exclusive: boolean
+  leaseMs: number
+  host: string | null
+  logger?: Logger | undefined
+  onInternalError?: ((error: Error) => void) | undefined
+  now: () => Date
+}
+
+export function resolveOptions(input: WithFailureAlertingOptions): ResolvedOptions {
+  const options = parseOptions(
+    withFailureAlertingOptionsSchema,
+    input,
+    'withFailureAlerting options',
+    Object.keys(withFailureAlertingOptionsSchema.shape),
+  )
+  const { lock, ...rest } = options
+  return {
+    ...rest,
+    exclusive: lock !== false,
+    // An unlocked run still has a lease: it is how a crashed run gets closed as abandoned.
+    leaseMs: typeof lock === 'object' ? lock.leaseMs : DEFAULT_LEASE_MS,
+    now: options.now ?? (() => new Date()),
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod'
+
+/** `setTimeout` silently fires at once past this delay, so no duration may exceed it. */
+export const MAX_TIMER_MS = 2_147_483_647
+
+export const durationMs = () => z.number().int().positive().max(MAX_TIMER_MS)
+
+type AnyFunction = (...args: never[]) => unknown
+
+/** A function-valued field; zod 4 has no function schema usable inside objects. */
+export const functionSchema = <Fn extends AnyFunction>(description = 'a function') =>
+  z.custom<Fn>((value) => typeof value === 'function', { message: `expected ${description}` })
+
+/** An object offering these methods; anything else fails with the list of what is expected. */
+export const objectWithMethods = <T>(methods: readonly string[], description: string) =>
+  z.custom<T>(
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+    { message: `expected ${description} (an object with ${methods.join(', ')} methods)` },
+  )

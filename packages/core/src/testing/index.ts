@@ -1,0 +1,10 @@
+export {
+  createRecordingNotifier,
+  type RecordingNotifier,
+  type RecordingNotifierOptions,
+} from './recording-notifier.js'
+export {
+  describeExecutionLogStoreContract,
+  type ExecutionLogStoreContractOptions,
+  type StoreFactory,
+} from './store-contract.js'
