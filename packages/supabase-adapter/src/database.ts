@@ -1,0 +1,58 @@
+/**
+ * The Postgres clients cronwarden accepts, described by the few methods it calls, so the
+ * adapter depends on none of them at runtime.
+ */
+
+/** A postgres.js `Sql` instance (use `prepare: false` behind a transaction-mode pooler). */
+export interface PostgresJsClient {
+  unsafe(query: string, parameters?: unknown[]): PromiseLike<readonly unknown[]> & { simple(): PromiseLike<unknown> }
+}
+
+/** A node-postgres `Pool` or `Client`, or a PGlite instance. */
+export interface QueryClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  /** PGlite's multi-statement entry point; node-postgres runs them through `query`. */
+  exec?(query: string): Promise<unknown>
+}
+
+export type Database = PostgresJsClient | QueryClient
+
+/** What the adapter needs from any of them: parameterised rows, and a multi-statement script. */
+export interface SqlRunner {
+  rows(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>
+  script(text: string): Promise<void>
+}
+
+export function sqlRunner(db: Database): SqlRunner {
+  if (isPostgresJs(db)) {
+    return {
+      rows: async (text, params) => [...(await db.unsafe(text, [...params]))] as Record<string, unknown>[],
+      script: async (text) => {
+        await db.unsafe(text).simple()
+      },
+    }
+  }
+  if (typeof db === 'object' && db !== null && typeof db.query === 'function') {
+    return {
+      rows: async (text, params) => (await db.query(text, [...params])).rows as Record<string, unknown>[],
+      // Without parameters node-postgres uses the simple protocol, which runs several statements.
+      script: async (text) => {
+        if (typeof db.exec === 'function') await db.exec(text)
+        else await db.query(text)
+      },
+    }
+  }
+  throw new TypeError(
+    'db: expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance (something with query() or unsafe())',
+  )
+}
+
+function isPostgresJs(db: Database): db is PostgresJsClient {
+  return typeof (db as Partial<PostgresJsClient>).unsafe === 'function'
+}
+
+/** The only value of a one-row, one-column result. */
+export async function scalar(runner: SqlRunner, text: string, params: readonly unknown[]): Promise<unknown> {
+  const [row] = await runner.rows(text, params)
+  return row === undefined ? undefined : Object.values(row)[0]
+}

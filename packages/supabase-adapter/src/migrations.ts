@@ -1,0 +1,64 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { type Database, sqlRunner } from './database.js'
+import { MigrationError } from './errors.js'
+
+export interface Migration {
+  version: number
+  /** File name, e.g. `0001_execution_log.sql`. */
+  name: string
+  sql: string
+}
+
+// Shipped next to `dist/` (and `src/`), so the same relative path works from both.
+const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url))
+
+/** Both `migrate` and concurrent callers of it serialise on this transaction-scoped lock. */
+const MIGRATION_LOCK_KEY = 7_245_190_331
+
+/** The SQL files shipped in the package, in order; copy them into `supabase/migrations`. */
+export async function listMigrations(): Promise<Migration[]> {
+  const names = (await readdir(migrationsDir)).filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name)).sort()
+  return Promise.all(
+    names.map(async (name) => ({
+      version: Number(name.slice(0, 4)),
+      name,
+      sql: await readFile(migrationsDir + name, 'utf8'),
+    })),
+  )
+}
+
+/**
+ * Applies the shipped migrations that have not been applied yet. Each file runs as one
+ * transaction, under an advisory transaction lock, and the files themselves are idempotent,
+ * so running `migrate` twice, or twice at once, is safe. Returns the versions it applied.
+ */
+export async function migrate(db: Database): Promise<number[]> {
+  const runner = sqlRunner(db)
+  const migrations = await listMigrations()
+  const applied = await appliedVersions(runner)
+  const pending = migrations.filter((migration) => !applied.has(migration.version))
+  for (const migration of pending) {
+    try {
+      // One simple-protocol message runs as one implicit transaction: all of it or none,
+      // and no session is left inside a failed transaction block (pools reuse sessions).
+      await runner.script(
+        [
+          `select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});`,
+          migration.sql,
+          `insert into cronwarden.schema_migrations (version, name) values (${migration.version}, '${migration.name}') on conflict (version) do nothing;`,
+        ].join('\n'),
+      )
+    } catch (cause) {
+      throw new MigrationError(migration.version, migration.name, { cause })
+    }
+  }
+  return pending.map((migration) => migration.version)
+}
+
+async function appliedVersions(runner: ReturnType<typeof sqlRunner>): Promise<Set<number>> {
+  const [exists] = await runner.rows(`select to_regclass('cronwarden.schema_migrations') is not null as present`, [])
+  if (!exists?.present) return new Set()
+  const rows = await runner.rows('select version from cronwarden.schema_migrations', [])
+  return new Set(rows.map((row) => Number(row.version)))
+}

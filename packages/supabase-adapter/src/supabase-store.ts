@@ -1,0 +1,166 @@
+import type {
+  BeginRunInput,
+  BeginRunResult,
+  DeliveryRecord,
+  ExecutionLogStore,
+  FinishRunInput,
+  HeartbeatInput,
+  ListRunsOptions,
+  RunRecord,
+  RunSummary,
+  StreakTransition,
+} from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core'
+import { z } from 'zod'
+import { type Database, scalar, sqlRunner } from './database.js'
+
+export interface SupabaseStoreOptions {
+  /** A postgres.js `Sql`, a node-postgres `Pool` or `Client`, or a PGlite instance. */
+  db: Database
+}
+
+const supabaseStoreOptionsSchema = z.strictObject({
+  db: z.custom<Database>(
+    (value) =>
+      typeof value === 'function' ||
+      (typeof value === 'object' &&
+        value !== null &&
+        (typeof (value as { query?: unknown }).query === 'function' ||
+          typeof (value as { unsafe?: unknown }).unsafe === 'function')),
+    { message: 'expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance' },
+  ),
+})
+
+/**
+ * The execution log in Postgres (Supabase or any PostgreSQL 15+). Each method is one call
+ * of one SQL function in the `cronwarden` schema: one round trip, one transaction, no
+ * session state, so it is safe through Supavisor's transaction mode. Run `migrate(db)` (or
+ * the shipped SQL files) first.
+ */
+export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLogStore {
+  const { db } = parseOptions(supabaseStoreOptionsSchema, options, 'createSupabaseStore options', ['db'])
+  const sql = sqlRunner(db)
+  const call = (text: string, params: readonly unknown[]) => scalar(sql, text, params)
+
+  return {
+    async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
+      const result = (await call(
+        'select cronwarden.begin_run($1::text, $2::text, $3::integer, $4::boolean, $5::text)',
+        [input.jobName, input.runId, input.leaseMs, input.exclusive, input.host === null ? null : clean(input.host)],
+      )) as BeginRunRow
+      const abandoned = result.abandoned.map((row) => toTransition(input.jobName, row))
+      const startedAt = new Date(result.started_at)
+      if (result.outcome === 'skipped' && result.holder_run_id !== null) {
+        return { outcome: 'skipped', startedAt, holderRunId: result.holder_run_id, abandoned }
+      }
+      return {
+        outcome: 'started',
+        startedAt,
+        consecutiveFailureCount: result.consecutive_failure_count,
+        lastSuccessAt: toDate(result.last_success_at),
+        abandoned,
+      }
+    },
+
+    async heartbeat(input: HeartbeatInput): Promise<boolean> {
+      const alive = await call('select cronwarden.heartbeat($1::text, $2::text, $3::integer)', [
+        input.jobName,
+        input.runId,
+        input.leaseMs,
+      ])
+      return alive === true
+    },
+
+    async finishRun(input: FinishRunInput): Promise<StreakTransition | null> {
+      const result = (await call(
+        'select cronwarden.finish_run($1::text, $2::text, $3::text, $4::text, $5::text::jsonb)',
+        [
+          input.jobName,
+          input.runId,
+          input.status,
+          input.errorMessage === null ? null : clean(input.errorMessage),
+          input.summary === null ? null : summaryJson(input.summary),
+        ],
+      )) as TransitionRow | null
+      return result === null ? null : toTransition(input.jobName, result)
+    },
+
+    async recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void> {
+      if (deliveries.length === 0) return
+      await call('select cronwarden.record_deliveries($1::text, $2::text::jsonb)', [
+        runId,
+        clean(JSON.stringify(deliveries)),
+      ])
+    },
+
+    async listRuns(jobName: string, listOptions: ListRunsOptions = {}): Promise<RunRecord[]> {
+      const rows = (await call('select cronwarden.list_runs($1::text, $2::integer)', [
+        jobName,
+        listOptions.limit ?? 50,
+      ])) as RunRow[]
+      return rows.map(toRecord)
+    },
+  }
+}
+
+type EpochMs = number
+
+interface TransitionRow {
+  run_id: string
+  status: StreakTransition['status']
+  started_at: EpochMs
+  finished_at: EpochMs
+  duration_ms: number
+  error_message: string | null
+  previous_failure_count: number
+  consecutive_failure_count: number
+  last_success_at: EpochMs | null
+  down_since: EpochMs | null
+}
+
+interface BeginRunRow {
+  outcome: 'started' | 'skipped'
+  started_at: EpochMs
+  holder_run_id: string | null
+  consecutive_failure_count: number
+  last_success_at: EpochMs | null
+  abandoned: TransitionRow[]
+}
+
+interface RunRow extends Omit<RunRecord, 'started_at' | 'finished_at' | 'last_success_at'> {
+  started_at: EpochMs
+  finished_at: EpochMs | null
+  last_success_at: EpochMs | null
+}
+
+function toTransition(jobName: string, row: TransitionRow): StreakTransition {
+  return {
+    jobName,
+    runId: row.run_id,
+    status: row.status,
+    startedAt: new Date(row.started_at),
+    finishedAt: new Date(row.finished_at),
+    durationMs: row.duration_ms,
+    errorMessage: row.error_message,
+    previousFailureCount: row.previous_failure_count,
+    consecutiveFailureCount: row.consecutive_failure_count,
+    lastSuccessAt: toDate(row.last_success_at),
+    downSince: toDate(row.down_since),
+  }
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    ...row,
+    started_at: new Date(row.started_at).toISOString(),
+    finished_at: toIso(row.finished_at),
+    last_success_at: toIso(row.last_success_at),
+  }
+}
+
+const toDate = (ms: EpochMs | null) => (ms === null ? null : new Date(ms))
+const toIso = (ms: EpochMs | null) => (ms === null ? null : new Date(ms).toISOString())
+
+/** Postgres text and jsonb cannot hold NUL; a job's error message sometimes does. */
+const clean = (text: string) => text.replaceAll('\u0000', '\uFFFD')
+const summaryJson = (summary: RunSummary) => JSON.stringify(summary).replaceAll('\\u0000', '\\ufffd')

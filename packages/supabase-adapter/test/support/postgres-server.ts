@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+
+/** The PostgreSQL server tests use; every machine here runs one, CI insists on it. */
+export const serverUrl = process.env.CRONWARDEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const required = process.env.CRONWARDEN_REQUIRE_SERVICES === '1'
+
+/**
+ * True when the server answers. When it does not, tests skip with the reason printed, so
+ * `pnpm test` passes on a laptop without Postgres; with CRONWARDEN_REQUIRE_SERVICES=1 (CI)
+ * a missing server is an error instead.
+ */
+export async function serverAvailable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3_000 })
+  try {
+    await client.connect()
+    await client.query('select 1')
+    return true
+  } catch (error) {
+    const reason = `PostgreSQL at ${serverUrl} is not reachable (${(error as Error).message})`
+    if (required) throw new Error(`${reason}; CRONWARDEN_REQUIRE_SERVICES=1 requires it`)
+    console.warn(`skipping PostgreSQL server tests: ${reason}`)
+    return false
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+export interface TestDatabase {
+  url: string
+  name: string
+  drop(): Promise<void>
+}
+
+/** A database of its own for one test file, so files run in parallel without sharing rows. */
+export async function createTestDatabase(prefix = 'cw'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`
+  await admin(`create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    name,
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  }
+}
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
