@@ -87,6 +87,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
 
     async recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void> {
       if (deliveries.length === 0) return
+      // JSON goes in as text, cast in SQL: postgres.js would encode a string sent as jsonb again.
       await call('select cronwarden.record_deliveries($1::text, $2::text::jsonb)', [
         runId,
         clean(JSON.stringify(deliveries)),
@@ -163,4 +164,5 @@ const toIso = (ms: EpochMs | null) => (ms === null ? null : new Date(ms).toISOSt
 
 /** Postgres text and jsonb cannot hold NUL; a job's error message sometimes does. */
 const clean = (text: string) => text.replaceAll('\u0000', '\uFFFD')
-const summaryJson = (summary: RunSummary) => JSON.stringify(summary).replaceAll('\\u0000', '\\ufffd')
+const summaryJson = (summary: RunSummary) =>
+  JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'string' ? clean(value) : value))

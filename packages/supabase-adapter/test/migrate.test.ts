@@ -1,0 +1,73 @@
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listMigrations, MigrationError, migrate } from '../src/index.js'
+import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+
+const available = await serverAvailable()
+
+describe('listMigrations', () => {
+  it('lists the shipped SQL files in order, numbered from 0', async () => {
+    const migrations = await listMigrations()
+    expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index))
+    expect(migrations[1]?.name).toBe('0001_execution_log.sql')
+    expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_execution_logs')
+  })
+})
+
+describe('migrate on PGlite', () => {
+  const db = new PGlite()
+  afterAll(() => db.close())
+
+  it('applies every file once, and a second call is a no-op', async () => {
+    const versions = (await listMigrations()).map((migration) => migration.version)
+    expect(await migrate(db)).toEqual(versions)
+    expect(await migrate(db)).toEqual([])
+    const { rows } = await db.query<{ version: number }>('select version from cronwarden.schema_migrations order by 1')
+    expect(rows.map((row) => row.version)).toEqual(versions)
+  })
+})
+
+describe.skipIf(!available)('migrate on the PostgreSQL server', () => {
+  let database: TestDatabase
+  let pool: pg.Pool
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    pool = new pg.Pool({ connectionString: database.url, max: 6 })
+  })
+  afterAll(async () => {
+    await pool?.end()
+    await database?.drop()
+  })
+
+  it('is safe when several processes migrate at once', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => migrate(pool)))
+    expect(results.every((applied) => Array.isArray(applied))).toBe(true)
+    const { rows } = await pool.query('select count(*)::int as n from cronwarden.schema_migrations')
+    expect(rows[0].n).toBe((await listMigrations()).length)
+    expect(await migrate(pool)).toEqual([])
+  })
+
+  it('leaves the schema untouched when a migration fails, and names the file', async () => {
+    const client = new pg.Client({ connectionString: database.url })
+    await client.connect()
+    try {
+      // Simulate a half-finished previous deploy: version 1 forgotten, and its table in the way
+      // with an incompatible shape, so re-applying the file must fail as a whole.
+      await client.query('delete from cronwarden.schema_migrations where version = 1')
+      await client.query('alter table cronwarden.cron_execution_logs rename to cron_execution_logs_old')
+      await client.query('create table cronwarden.cron_execution_logs (id int)')
+      const error = await migrate(client).catch((caught: unknown) => caught)
+      expect(error).toBeInstanceOf(MigrationError)
+      expect((error as MigrationError).message).toMatch(/^Migration 0001_execution_log\.sql failed: /)
+      const { rows } = await client.query(
+        'select count(*)::int as n from cronwarden.schema_migrations where version = 1',
+      )
+      expect(rows[0].n).toBe(0)
+      // The session is usable afterwards: no transaction was left open.
+      expect((await client.query('select 1 as ok')).rows[0].ok).toBe(1)
+    } finally {
+      await client.end()
+    }
+  })
+})
