@@ -15,28 +15,34 @@
 create schema if not exists cronwarden;
 revoke all on schema cronwarden from public;
 
--- One row per job: the streak, and which run holds the job's lease.
+-- One row per job: the streak. `previous_*` keep the values the last update replaced, so
+-- one atomic upsert can report what a run changed (PostgreSQL 15 has no OLD in RETURNING).
 create table if not exists cronwarden.cron_job_state (
   job_name text primary key,
   consecutive_failure_count integer not null default 0 check (consecutive_failure_count >= 0),
   last_success_at timestamptz,
   -- Start of the first failed run of the current streak (null while healthy).
   down_since timestamptz,
-  -- The run holding the job's lease; the lease is live while that run is 'running' with an
-  -- unexpired lease_expires_at (a crashed holder frees the job when its lease expires).
-  lock_run_id text,
+  previous_failure_count integer not null default 0,
+  previous_down_since timestamptz,
   updated_at timestamptz not null default now()
-);
+)
+-- Every finish updates its job's row: leave room on the page for HOT updates.
+with (fillfactor = 50);
 
 -- One row per run, as the mission names it.
 create table if not exists cronwarden.cron_execution_logs (
-  id bigint generated always as identity primary key,
-  run_id text not null unique,
+  run_id text primary key,
+  -- Insertion order, to order runs that started in the same millisecond.
+  id bigint generated always as identity,
   job_name text not null,
   status text not null check (status in ('running', 'succeeded', 'failed', 'skipped', 'abandoned')),
+  -- Whether the run holds the job's lease: a live exclusive run makes others 'skipped'.
+  exclusive boolean not null default false,
   started_at timestamptz not null,
   finished_at timestamptz,
   duration_ms bigint,
+  -- While running: without a heartbeat by then, the run counts as crashed.
   lease_expires_at timestamptz,
   error_message text,
   -- The job's streak after this run closed: null while running and for skipped rows.
@@ -48,25 +54,29 @@ create table if not exists cronwarden.cron_execution_logs (
   host text,
   summary jsonb,
   deliveries jsonb not null default '[]'::jsonb
-);
+)
+-- Heartbeats and delivery records update rows in place: leave room for HOT updates.
+with (fillfactor = 90);
 
 -- "Latest runs of job X" (listRuns, dashboards).
 create index if not exists cron_execution_logs_job_started_idx
   on cronwarden.cron_execution_logs (job_name, started_at desc, id desc);
--- Runs that may need closing as abandoned; small, since few rows are ever running.
+-- Running runs of a job (the lease holder, expired runs); small, since few rows are ever
+-- running. lease_expires_at stays out of it so heartbeats are HOT updates.
 create index if not exists cron_execution_logs_running_idx
-  on cronwarden.cron_execution_logs (job_name, lease_expires_at)
+  on cronwarden.cron_execution_logs (job_name)
   where status = 'running';
--- Retention deletes by age.
-create index if not exists cron_execution_logs_started_idx
-  on cronwarden.cron_execution_logs (started_at);
+
+-- Small expression helpers. They are plain SQL without a pinned search_path ON PURPOSE: that
+-- lets PostgreSQL inline them into the calling statement (a SET clause prevents inlining and
+-- costs a settings save/restore per call). They only call pg_catalog built-ins, which are
+-- always resolved first, and are only used by the functions below, which pin search_path.
 
 -- Epoch milliseconds: a timezone-free, driver-independent way to hand times to JavaScript.
 create or replace function cronwarden.epoch_ms(ts timestamptz)
 returns bigint
 language sql
 immutable
-set search_path = ''
 as $$ select (extract(epoch from ts) * 1000)::bigint $$;
 
 -- Error messages are stored whole up to 8000 characters; longer ones keep their head and a
@@ -75,7 +85,6 @@ create or replace function cronwarden.clip_error(message text)
 returns text
 language sql
 immutable
-set search_path = ''
 as $$
   select case
     when message is null or length(message) <= 8000 then message
@@ -83,16 +92,14 @@ as $$
   end
 $$;
 
--- A run's transition as JSON for the store (see StreakTransition in @cronwarden/core).
+-- A closed run and what it did to the streak, as JSON for the store (StreakTransition).
 create or replace function cronwarden.transition_json(
   run cronwarden.cron_execution_logs,
-  previous_failure_count integer,
-  down_since timestamptz
+  state cronwarden.cron_job_state
 )
 returns jsonb
 language sql
-stable
-set search_path = ''
+immutable
 as $$
   select jsonb_build_object(
     'run_id', run.run_id,
@@ -101,15 +108,49 @@ as $$
     'finished_at', cronwarden.epoch_ms(run.finished_at),
     'duration_ms', run.duration_ms,
     'error_message', run.error_message,
-    'previous_failure_count', previous_failure_count,
-    'consecutive_failure_count', run.consecutive_failure_count,
-    'last_success_at', cronwarden.epoch_ms(run.last_success_at),
-    'down_since', cronwarden.epoch_ms(down_since)
+    'previous_failure_count', state.previous_failure_count,
+    'consecutive_failure_count', state.consecutive_failure_count,
+    'last_success_at', cronwarden.epoch_ms(state.last_success_at),
+    -- For a success: the start of the streak it ended.
+    'down_since', cronwarden.epoch_ms(case when run.status = 'succeeded' then state.previous_down_since else state.down_since end)
   )
 $$;
 
--- beginRun: close this job's expired runs as abandoned (each a failure), then take the
--- lease (exclusive) and record a 'running' row, or record a 'skipped' row naming the holder.
+-- Closes this job's runs whose lease expired as 'abandoned', each counted as a failure, and
+-- returns their transitions (oldest first). Called by begin_run under the job's lock.
+create or replace function cronwarden.abandon_expired(p_job_name text, p_now timestamptz)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_run record;
+  v_abandoned jsonb := '[]'::jsonb;
+begin
+  for v_run in
+    select run_id, lease_expires_at from cronwarden.cron_execution_logs
+    where job_name = p_job_name and status = 'running' and lease_expires_at <= p_now
+    order by started_at, id
+  loop
+    -- The lease's end is the latest moment the run was known to be alive.
+    v_abandoned := v_abandoned || cronwarden.close_run(
+      p_job_name,
+      v_run.run_id,
+      'abandoned',
+      v_run.lease_expires_at,
+      'Run abandoned: its lease expired at '
+        || to_char(v_run.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        || ' without a heartbeat (the process likely crashed or stalled)',
+      null
+    );
+  end loop;
+  return v_abandoned;
+end
+$$;
+
+-- beginRun: close this job's expired runs as abandoned (each a failure), then record a
+-- 'running' row (holding the job's lease when exclusive), or a 'skipped' row naming the
+-- live holder.
 create or replace function cronwarden.begin_run(
   p_job_name text,
   p_run_id text,
@@ -122,84 +163,59 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  v_state cronwarden.cron_job_state;
-  v_run cronwarden.cron_execution_logs;
   v_now timestamptz;
-  v_previous integer;
   v_abandoned jsonb := '[]'::jsonb;
+  v_has_expired boolean;
   v_holder text;
+  v_count integer;
+  v_last_success timestamptz;
 begin
-  -- Serialises every begin of this job (transaction-scoped, so safe behind a pooler).
+  -- Serialises the begins of one job (transaction-scoped, so safe behind a pooler): the
+  -- holder check and the insert below cannot interleave with another begin's.
   perform pg_advisory_xact_lock(hashtextextended('cronwarden.job:' || p_job_name, 0));
   v_now := date_trunc('milliseconds', clock_timestamp());
 
-  insert into cronwarden.cron_job_state (job_name) values (p_job_name) on conflict (job_name) do nothing;
-  select * into strict v_state from cronwarden.cron_job_state where job_name = p_job_name for update;
+  -- One look at the job: its running runs (any expired? who holds the lease?) and its streak.
+  select running.has_expired, running.holder, state.consecutive_failure_count, state.last_success_at
+  into v_has_expired, v_holder, v_count, v_last_success
+  from (
+    select
+      coalesce(bool_or(lease_expires_at <= v_now), false) as has_expired,
+      (array_agg(run_id order by started_at) filter (where exclusive and lease_expires_at > v_now))[1] as holder
+    from cronwarden.cron_execution_logs
+    where job_name = p_job_name and status = 'running'
+  ) as running
+  left join cronwarden.cron_job_state as state on state.job_name = p_job_name;
 
-  for v_run in
-    select * from cronwarden.cron_execution_logs
-    where job_name = p_job_name and status = 'running' and lease_expires_at <= v_now
-    order by started_at, id
-    for update
-  loop
-    v_previous := v_state.consecutive_failure_count;
-    v_state.consecutive_failure_count := v_previous + 1;
-    if v_previous = 0 then
-      v_state.down_since := v_run.started_at;
-    end if;
-    if v_state.lock_run_id = v_run.run_id then
-      v_state.lock_run_id := null;
-    end if;
-    -- The lease's end is the latest moment the run was known to be alive.
-    update cronwarden.cron_execution_logs set
-      status = 'abandoned',
-      finished_at = v_run.lease_expires_at,
-      duration_ms = cronwarden.epoch_ms(v_run.lease_expires_at) - cronwarden.epoch_ms(v_run.started_at),
-      lease_expires_at = null,
-      error_message = 'Run abandoned: its lease expired at '
-        || to_char(v_run.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-        || ' without a heartbeat (the process likely crashed or stalled)',
-      consecutive_failure_count = v_state.consecutive_failure_count,
-      last_success_at = v_state.last_success_at
-    where id = v_run.id
-    returning * into v_run;
-    v_abandoned := v_abandoned || cronwarden.transition_json(v_run, v_previous, v_state.down_since);
-  end loop;
-
-  if p_exclusive and v_state.lock_run_id is not null then
-    select run_id into v_holder from cronwarden.cron_execution_logs
-    where run_id = v_state.lock_run_id and status = 'running';
+  if v_has_expired then
+    v_abandoned := cronwarden.abandon_expired(p_job_name, v_now);
+    -- Abandoning changed the streak (and may have freed the lease): read the job's row again.
+    select consecutive_failure_count, last_success_at into v_count, v_last_success
+    from cronwarden.cron_job_state where job_name = p_job_name;
+  end if;
+  if not p_exclusive then
+    v_holder := null;
   end if;
 
   if v_holder is not null then
     insert into cronwarden.cron_execution_logs
       (run_id, job_name, status, started_at, finished_at, duration_ms, holder_run_id, host, last_success_at)
     values
-      (p_run_id, p_job_name, 'skipped', v_now, v_now, 0, v_holder, p_host, v_state.last_success_at);
+      (p_run_id, p_job_name, 'skipped', v_now, v_now, 0, v_holder, p_host, v_last_success);
   else
     insert into cronwarden.cron_execution_logs
-      (run_id, job_name, status, started_at, lease_expires_at, host, last_success_at)
+      (run_id, job_name, status, exclusive, started_at, lease_expires_at, host, last_success_at)
     values
-      (p_run_id, p_job_name, 'running', v_now, v_now + p_lease_ms * interval '1 millisecond', p_host,
-       v_state.last_success_at);
-    if p_exclusive then
-      v_state.lock_run_id := p_run_id;
-    end if;
+      (p_run_id, p_job_name, 'running', p_exclusive, v_now, v_now + p_lease_ms * interval '1 millisecond', p_host,
+       v_last_success);
   end if;
-
-  update cronwarden.cron_job_state set
-    consecutive_failure_count = v_state.consecutive_failure_count,
-    down_since = v_state.down_since,
-    lock_run_id = v_state.lock_run_id,
-    updated_at = v_now
-  where job_name = p_job_name;
 
   return jsonb_build_object(
     'outcome', case when v_holder is null then 'started' else 'skipped' end,
     'started_at', cronwarden.epoch_ms(v_now),
     'holder_run_id', v_holder,
-    'consecutive_failure_count', v_state.consecutive_failure_count,
-    'last_success_at', cronwarden.epoch_ms(v_state.last_success_at),
+    'consecutive_failure_count', coalesce(v_count, 0),
+    'last_success_at', cronwarden.epoch_ms(v_last_success),
     'abandoned', v_abandoned
   );
 end
@@ -220,8 +236,77 @@ as $$
   select exists (select 1 from renewed)
 $$;
 
--- finishRun: close a running run, update the streak, release the lease. Null when the run is
--- not running any more (a later run closed it as abandoned): its outcome is not counted twice.
+-- finishRun: close a running run, add it to the streak (which releases its lease). Null when
+-- the run is not running any more (a later run closed it as abandoned): its outcome is not
+-- counted twice.
+-- Closes one running run and adds it to the job's streak, in one statement: lock the run
+-- (only if still running), upsert the job's row (previous_* keep what it replaced), close the
+-- run's row with the new count. Returns the transition, or null when the run was not running.
+-- Lock order, here and everywhere: run row, then job row.
+create or replace function cronwarden.close_run(
+  p_job_name text,
+  p_run_id text,
+  p_status text,
+  p_finished_at timestamptz,
+  p_error_message text,
+  p_summary jsonb
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_result jsonb;
+begin
+  with run as (
+    select run_id, started_at, greatest(p_finished_at, started_at) as finished_at
+    from cronwarden.cron_execution_logs
+    where run_id = p_run_id and job_name = p_job_name and status = 'running'
+    for update
+  ), state as (
+    insert into cronwarden.cron_job_state as state
+      (job_name, consecutive_failure_count, last_success_at, down_since, updated_at)
+    select
+      p_job_name,
+      case when p_status = 'succeeded' then 0 else 1 end,
+      case when p_status = 'succeeded' then run.finished_at end,
+      case when p_status = 'succeeded' then null else run.started_at end,
+      run.finished_at
+    from run
+    on conflict (job_name) do update set
+      previous_failure_count = state.consecutive_failure_count,
+      previous_down_since = state.down_since,
+      consecutive_failure_count = case when p_status = 'succeeded' then 0 else state.consecutive_failure_count + 1 end,
+      last_success_at = case when p_status = 'succeeded' then excluded.updated_at else state.last_success_at end,
+      down_since = case
+        when p_status = 'succeeded' then null
+        when state.consecutive_failure_count = 0 then excluded.down_since
+        else state.down_since
+      end,
+      updated_at = excluded.updated_at
+    returning state.*
+  ), closed as (
+    update cronwarden.cron_execution_logs as log set
+      status = p_status,
+      finished_at = run.finished_at,
+      duration_ms = cronwarden.epoch_ms(run.finished_at) - cronwarden.epoch_ms(run.started_at),
+      lease_expires_at = null,
+      error_message = cronwarden.clip_error(p_error_message),
+      consecutive_failure_count = state.consecutive_failure_count,
+      last_success_at = state.last_success_at,
+      summary = p_summary
+    from run, state
+    where log.run_id = run.run_id
+    returning log.*
+  )
+  select cronwarden.transition_json(closed, state) into v_result from closed, state;
+  return v_result;
+end
+$$;
+
+-- finishRun: close a running run and add it to the streak (which releases its lease). Null
+-- when the run is not running any more (a later run closed it as abandoned): its outcome is
+-- not counted twice.
 create or replace function cronwarden.finish_run(
   p_job_name text,
   p_run_id text,
@@ -233,68 +318,14 @@ returns jsonb
 language plpgsql
 set search_path = ''
 as $$
-declare
-  v_state cronwarden.cron_job_state;
-  v_run cronwarden.cron_execution_logs;
-  v_now timestamptz;
-  v_previous integer;
-  v_streak_start timestamptz;
 begin
   if p_status not in ('succeeded', 'failed') then
     raise exception 'finish_run: p_status must be succeeded or failed, got %', p_status
       using errcode = '22023';
   end if;
-  -- Lock order everywhere: job state first, then log rows (begin_run does the same).
-  select * into v_state from cronwarden.cron_job_state where job_name = p_job_name for update;
-  if not found then
-    return null;
-  end if;
-  select * into v_run from cronwarden.cron_execution_logs
-  where run_id = p_run_id and job_name = p_job_name and status = 'running'
-  for update;
-  if not found then
-    return null;
-  end if;
-
-  v_now := greatest(date_trunc('milliseconds', clock_timestamp()), v_run.started_at);
-  v_previous := v_state.consecutive_failure_count;
-  v_streak_start := v_state.down_since;
-  if p_status = 'succeeded' then
-    v_state.consecutive_failure_count := 0;
-    v_state.last_success_at := v_now;
-    v_state.down_since := null;
-  else
-    v_state.consecutive_failure_count := v_previous + 1;
-    if v_previous = 0 then
-      v_state.down_since := v_run.started_at;
-    end if;
-    v_streak_start := v_state.down_since;
-  end if;
-  if v_state.lock_run_id = p_run_id then
-    v_state.lock_run_id := null;
-  end if;
-
-  update cronwarden.cron_job_state set
-    consecutive_failure_count = v_state.consecutive_failure_count,
-    last_success_at = v_state.last_success_at,
-    down_since = v_state.down_since,
-    lock_run_id = v_state.lock_run_id,
-    updated_at = v_now
-  where job_name = p_job_name;
-
-  update cronwarden.cron_execution_logs set
-    status = p_status,
-    finished_at = v_now,
-    duration_ms = cronwarden.epoch_ms(v_now) - cronwarden.epoch_ms(v_run.started_at),
-    lease_expires_at = null,
-    error_message = cronwarden.clip_error(p_error_message),
-    consecutive_failure_count = v_state.consecutive_failure_count,
-    last_success_at = v_state.last_success_at,
-    summary = p_summary
-  where id = v_run.id
-  returning * into v_run;
-
-  return cronwarden.transition_json(v_run, v_previous, v_streak_start);
+  return cronwarden.close_run(
+    p_job_name, p_run_id, p_status, date_trunc('milliseconds', clock_timestamp()), p_error_message, p_summary
+  );
 end
 $$;
 

@@ -15,7 +15,8 @@ async function pgProveInstalled(): Promise<boolean> {
     await run('pg_prove', ['--version'])
     return true
   } catch {
-    const reason = 'pg_prove is not installed (apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)'
+    const reason =
+      'pg_prove is not installed (apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)'
     if (process.env.CRONWARDEN_REQUIRE_SERVICES === '1') throw new Error(reason)
     console.warn(`skipping pgTAP suite: ${reason}`)
     return false
@@ -34,8 +35,9 @@ describe.skipIf(!available)('pgTAP suite', () => {
     try {
       // Supabase's API roles, cluster-wide; several test runs may race to create them.
       for (const role of ['anon', 'authenticated']) {
-        await client
-          .query(`do $$ begin create role ${role} nologin; exception when duplicate_object or unique_violation then null; end $$`)
+        await client.query(
+          `do $$ begin create role ${role} nologin; exception when duplicate_object or unique_violation then null; end $$`,
+        )
       }
       await client.query('create extension if not exists pgtap')
       await migrate(client)

@@ -2,13 +2,13 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(33);
+select plan(35);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
 select has_table('cronwarden', 'cron_job_state', 'one row per job');
 select has_pk('cronwarden', 'cron_job_state', 'job state is keyed by job name');
-select col_is_unique('cronwarden', 'cron_execution_logs', 'run_id', 'run ids are unique');
+select col_is_pk('cronwarden', 'cron_execution_logs', 'run_id', 'run ids are unique');
 select col_type_is('cronwarden', 'cron_execution_logs', 'consecutive_failure_count', 'integer', 'the mission''s column');
 select col_type_is('cronwarden', 'cron_execution_logs', 'started_at', 'timestamp with time zone', 'times are timestamptz');
 select col_type_is('cronwarden', 'cron_execution_logs', 'summary', 'jsonb', 'summaries are jsonb');
@@ -22,13 +22,22 @@ select has_function('cronwarden', 'heartbeat', array['text', 'text', 'integer'])
 select has_function('cronwarden', 'record_deliveries', array['text', 'jsonb']);
 select has_function('cronwarden', 'list_runs', array['text', 'integer']);
 select has_function('cronwarden', 'purge', array['integer']);
+select has_function('cronwarden', 'close_run', array['text', 'text', 'text', 'timestamp with time zone', 'text', 'jsonb']);
 
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'cronwarden' and not coalesce(p.proconfig @> array['search_path=""'], false)),
-  null,
-  'every cronwarden function pins search_path to the empty string'
+  array['clip_error', 'epoch_ms', 'transition_json'],
+  'every cronwarden function pins search_path to the empty string, except the inlinable immutable helpers'
+);
+select is(
+  (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
+   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+   where n.nspname = 'cronwarden' and p.proname in ('clip_error', 'epoch_ms', 'transition_json')
+     and p.prolang = (select oid from pg_catalog.pg_language where lanname = 'sql') and p.provolatile = 'i'),
+  array['clip_error', 'epoch_ms', 'transition_json'],
+  'the helpers without a pinned search_path are immutable SQL expressions'
 );
 select is(
   (select count(*)::int from pg_catalog.pg_proc p

@@ -1,0 +1,118 @@
+// Benchmark of the Postgres execution log against the real server. Prints medians and
+// ratios measured side by side in one run (interleaved rounds), never asserted in tests.
+//
+//   pnpm bench:store        (needs PostgreSQL at CRONWARDEN_TEST_DATABASE_URL or 127.0.0.1:5432)
+//
+// (a) a no-op job wrapped by withFailureAlerting with this store (lease on, 2 round trips);
+// (b) the mission's naive recipe: insert a running row, read the previous row's count with
+//     ORDER BY started_at DESC LIMIT 1 OFFSET 1, update the row (3 round trips, racy);
+// (c) the floor of durable work: two single-row INSERT commits.
+import { randomBytes, randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { silentLogger, withFailureAlerting } from '@cronwarden/core'
+import { createSupabaseStore, migrate } from '@cronwarden/supabase-adapter'
+import postgres from 'postgres'
+
+const serverUrl = process.env.CRONWARDEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+const runsPerRound = Number(process.env.BENCH_RUNS ?? 200)
+
+const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
+const dbName = `cw_bench_${randomBytes(4).toString('hex')}`
+await admin.unsafe(`create database ${dbName}`)
+const url = new URL(serverUrl)
+url.pathname = `/${dbName}`
+
+try {
+  const single = postgres(url.toString(), { prepare: false, max: 1, onnotice: () => {} })
+  await migrate(single)
+  await single.unsafe(`
+    create table naive_cron_execution_logs (
+      id bigint generated always as identity primary key,
+      job_name text not null,
+      status text not null,
+      started_at timestamptz not null default now(),
+      finished_at timestamptz,
+      error_message text,
+      consecutive_failure_count integer
+    );
+    create index on naive_cron_execution_logs (started_at desc);
+    create table floor_writes (id bigint generated always as identity primary key, run_id text, at timestamptz default now());
+  `)
+
+  const store = createSupabaseStore({ db: single })
+  const wrapped = withFailureAlerting(async () => undefined, {
+    jobName: 'bench-wrapped',
+    store,
+    logger: silentLogger,
+  })
+
+  const variants: Record<string, () => Promise<unknown>> = {
+    'a: cronwarden store': () => wrapped(),
+    'b: naive recipe': async () => {
+      const [row] = await single`
+        insert into naive_cron_execution_logs (job_name, status) values ('bench-naive', 'running') returning id`
+      const [previous] = await single`
+        select consecutive_failure_count from naive_cron_execution_logs
+        order by started_at desc limit 1 offset 1`
+      const count = previous?.consecutive_failure_count ?? 0
+      await single`
+        update naive_cron_execution_logs
+        set status = 'succeeded', finished_at = now(), consecutive_failure_count = ${count * 0}
+        where id = ${row?.id}`
+    },
+    'c: two INSERT commits': async () => {
+      const runId = randomUUID()
+      await single`insert into floor_writes (run_id) values (${runId})`
+      await single`insert into floor_writes (run_id) values (${runId})`
+    },
+  }
+
+  const samples = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]))
+  for (const run of Object.values(variants)) for (let i = 0; i < 50; i++) await run() // warm-up
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of Object.entries(variants)) {
+      for (let i = 0; i < runsPerRound; i++) {
+        const start = performance.now()
+        await run()
+        samples.get(name)?.push(performance.now() - start)
+      }
+    }
+  }
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((x, y) => x - y)
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+  }
+  const medians = Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]))
+  console.log(`per-run latency, one connection, ${rounds} interleaved rounds x ${runsPerRound} runs`)
+  for (const [name, value] of Object.entries(medians)) console.log(`  ${name.padEnd(24)} median ${value.toFixed(3)} ms`)
+  const a = medians['a: cronwarden store'] ?? Number.NaN
+  const b = medians['b: naive recipe'] ?? Number.NaN
+  const c = medians['c: two INSERT commits'] ?? Number.NaN
+  console.log(`  ratio a/b = ${(a / b).toFixed(2)}  (target <= 1.00)`)
+  console.log(`  ratio a/c = ${(a / c).toFixed(2)}  (target <= 1.30)`)
+  await single.end()
+
+  // Throughput: 50 jobs x 40 runs through a pool of 10 connections.
+  const pool = postgres(url.toString(), { prepare: false, max: 10, onnotice: () => {} })
+  const pooled = createSupabaseStore({ db: pool })
+  const jobs = Array.from({ length: 50 }, (_, index) =>
+    withFailureAlerting(async () => undefined, { jobName: `throughput-${index}`, store: pooled, logger: silentLogger }),
+  )
+  await Promise.all(jobs.map((job) => job())) // connect the pool
+  const start = performance.now()
+  await Promise.all(
+    jobs.map(async (job) => {
+      for (let i = 0; i < 40; i++) await job()
+    }),
+  )
+  const seconds = (performance.now() - start) / 1000
+  const [finished] = await pool`
+    select count(*)::int as n from cronwarden.cron_execution_logs where job_name like 'throughput-%' and status = 'succeeded'`
+  console.log(`throughput: ${finished?.n} finished runs (50 jobs x 40 runs + warm-up) through 10 connections`)
+  console.log(`  ${(2000 / seconds).toFixed(0)} runs/s  (target >= 2000)`)
+  await pool.end()
+} finally {
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`)
+  await admin.end()
+}
