@@ -44,14 +44,31 @@ export const recoveredEventSchema = z.object({
   last_success_at: timestamp,
 })
 
+export const missedRunEventSchema = z.object({
+  type: z.literal('missed_run'),
+  ...eventBase,
+  /** The scheduled time at which no run started. */
+  expected_at: timestamp,
+  schedule: z.string().min(1),
+  timezone: z.string().min(1),
+  grace_ms: count,
+  /** The start of the last run seen before the missed time; null if none was ever seen. */
+  last_run_at: timestamp.nullable(),
+  last_success_at: timestamp.nullable(),
+  /** The first missed time since the last run: one incident, until a run happens. */
+  down_since: timestamp,
+})
+
 export const alertEventSchema = z.discriminatedUnion('type', [
   consecutiveFailuresEventSchema,
   longRunningEventSchema,
   recoveredEventSchema,
+  missedRunEventSchema,
 ])
 
 export type ConsecutiveFailuresEvent = z.infer<typeof consecutiveFailuresEventSchema>
 export type LongRunningEvent = z.infer<typeof longRunningEventSchema>
 export type RecoveredEvent = z.infer<typeof recoveredEventSchema>
+export type MissedRunEvent = z.infer<typeof missedRunEventSchema>
 export type AlertEvent = z.infer<typeof alertEventSchema>
 export type AlertEventType = AlertEvent['type']

@@ -6,10 +6,14 @@ export {
   consecutiveFailuresEventSchema,
   type LongRunningEvent,
   longRunningEventSchema,
+  type MissedRunEvent,
+  missedRunEventSchema,
   type RecoveredEvent,
   recoveredEventSchema,
 } from './alert-event.js'
+export { type CheckMissedRunsOptions, checkMissedRuns, type ScheduledJob } from './check-missed-runs.js'
 export { type AlertPolicy, decideAlerts } from './decide-alerts.js'
+export { type DeliverEventOptions, deliverEvent } from './deliver-event.js'
 export { describeError } from './describe-error.js'
 export { type DispatchOptions, dispatchEvent } from './dispatch.js'
 export {
@@ -40,6 +44,7 @@ export type {
   ListRunsOptions,
   Notifier,
   NotifyContext,
+  RecordMissedRunInput,
   RunRecord,
   RunStatus,
   RunSummary,

@@ -46,5 +46,7 @@ function summarize(event: AlertEvent): string {
       return `${event.job_name} has been running for ${event.running_for_ms} ms (limit ${event.max_runtime_ms} ms)`
     case 'recovered':
       return `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`
+    case 'missed_run':
+      return `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}); last run: ${event.last_run_at ?? 'never'}`
   }
 }

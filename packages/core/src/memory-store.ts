@@ -8,6 +8,7 @@ import type {
   FinishRunInput,
   HeartbeatInput,
   ListRunsOptions,
+  RecordMissedRunInput,
   RunRecord,
   RunStatus,
   RunSummary,
@@ -189,6 +190,27 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       if (!run || run.jobName !== input.jobName || run.status !== 'running') return null
       run.summary = input.summary
       return close(jobState(input.jobName), run, input.status, now(), input.errorMessage)
+    },
+
+    async recordMissedRun(input: RecordMissedRunInput): Promise<boolean> {
+      if (runsById.has(input.runId)) return false
+      const state = jobState(input.jobName)
+      append(state, {
+        runId: input.runId,
+        jobName: input.jobName,
+        status: 'missed',
+        startedAt: input.expectedAt,
+        finishedAt: input.detectedAt,
+        leaseExpiresAt: null,
+        errorMessage: input.errorMessage,
+        consecutiveFailureCount: null,
+        lastSuccessAt: state.lastSuccessAt,
+        holderRunId: null,
+        host: null,
+        summary: null,
+        deliveries: [],
+      })
+      return true
     },
 
     async recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void> {

@@ -4,12 +4,15 @@ import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier } from './ports.js'
 import { durationMs, functionSchema, objectWithMethods } from './schema-helpers.js'
 
+/** What an object needs to be accepted as a store. */
+export const STORE_METHODS = ['beginRun', 'heartbeat', 'finishRun', 'recordMissedRun', 'recordDeliveries', 'listRuns']
+
 /** How long a crashed run can keep its job blocked; the heartbeat renews it at a third. */
 export const DEFAULT_LEASE_MS = 60_000
 
 // A custom check rather than an object schema: parsing would copy the notifier and cut
 // class-based notifiers off their prototype (and `this`).
-const notifierSchema = z.custom<Notifier>(
+export const notifierSchema = z.custom<Notifier>(
   (value) =>
     typeof value === 'object' &&
     value !== null &&
@@ -34,10 +37,7 @@ export const withFailureAlertingOptionsSchema = z
   .strictObject({
     /** Names the job in the execution log and in alerts. */
     jobName: z.string().trim().min(1, 'expected a non-empty job name').max(200),
-    store: objectWithMethods<ExecutionLogStore>(
-      ['beginRun', 'heartbeat', 'finishRun', 'recordDeliveries', 'listRuns'],
-      'an ExecutionLogStore',
-    ),
+    store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
     notifiers: z.array(notifierSchema).default([]),
     /** Alert when the consecutive failure count reaches exactly this. */
     failureThreshold: z.number().int().min(1).default(2),

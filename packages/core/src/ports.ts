@@ -6,7 +6,11 @@ import type { JsonObject } from './json.js'
  * notifiers deliver one event to one channel. Policy (when to alert) stays in core.
  */
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'abandoned'
+/**
+ * `missed` rows are written by missed-run detection for a scheduled time at which no run
+ * started; they are not runs, so they never touch the failure streak or the lease.
+ */
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'abandoned' | 'missed'
 
 /** A finished run's outcome as reported by the wrapper. */
 export type FinishStatus = 'succeeded' | 'failed'
@@ -107,6 +111,17 @@ export interface HeartbeatInput {
   leaseMs: number
 }
 
+export interface RecordMissedRunInput {
+  jobName: string
+  /** Derived from the job and the scheduled time, so every detector writes the same id. */
+  runId: string
+  /** The scheduled time at which no run started. */
+  expectedAt: Date
+  /** When the time was declared missed (the scheduled time plus the grace period). */
+  detectedAt: Date
+  errorMessage: string
+}
+
 export interface ListRunsOptions {
   /** At most this many rows, newest first. Default 50. */
   limit?: number
@@ -130,6 +145,11 @@ export interface ExecutionLogStore {
    * run was already closed (a later run found its lease expired and closed it as abandoned).
    */
   finishRun(input: FinishRunInput): Promise<StreakTransition | null>
+  /**
+   * Records a `missed` row for a scheduled time with no run. `true` only for the caller that
+   * created it: with several detectors running, exactly one alerts per missed time.
+   */
+  recordMissedRun(input: RecordMissedRunInput): Promise<boolean>
   /** Appends delivery outcomes to the run an event was about. */
   recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void>
   /** The newest runs of one job first; an unknown job has none. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { AlertEvent } from './alert-event.js'
 import { decideAlerts } from './decide-alerts.js'
+import { deliverEvent } from './deliver-event.js'
 import { describeError } from './describe-error.js'
-import { dispatchEvent } from './dispatch.js'
 import { LeaseLostError, OptionsError, RunSkippedError, StoreError } from './errors.js'
 import { checkSummary, type JobContext } from './job-context.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
@@ -175,22 +175,7 @@ class AlertQueue {
     await Promise.all(this.#pending)
   }
 
-  async #deliver(event: AlertEvent): Promise<void> {
-    const { notifiers, notifyTimeoutMs, now, store } = this.options
-    if (notifiers.length === 0) {
-      this.logger.warn('alert decided but no notifiers are configured', { event })
-      return
-    }
-    const deliveries = await dispatchEvent(event, { notifiers, timeoutMs: notifyTimeoutMs, now })
-    for (const delivery of deliveries) {
-      const fields = { job_name: event.job_name, run_id: event.run_id, ...delivery }
-      if (delivery.status === 'delivered') this.logger.info('alert delivered', fields)
-      else this.logger.error('alert delivery failed', fields)
-    }
-    try {
-      await store.recordDeliveries(event.run_id, deliveries)
-    } catch (cause) {
-      this.reportInternal(new StoreError('recordDeliveries', { cause }))
-    }
+  #deliver(event: AlertEvent): Promise<void> {
+    return deliverEvent(event, { ...this.options, logger: this.logger, reportInternal: this.reportInternal })
   }
 }

@@ -6,6 +6,7 @@ import type {
   FinishRunInput,
   HeartbeatInput,
   ListRunsOptions,
+  RecordMissedRunInput,
   RunRecord,
   RunSummary,
   StreakTransition,
@@ -83,6 +84,14 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
         ],
       )) as TransitionRow | null
       return result === null ? null : toTransition(input.jobName, result)
+    },
+
+    async recordMissedRun(input: RecordMissedRunInput): Promise<boolean> {
+      const created = await call(
+        'select cronwarden.record_missed_run($1::text, $2::text, $3::bigint, $4::bigint, $5::text)',
+        [input.jobName, input.runId, input.expectedAt.getTime(), input.detectedAt.getTime(), clean(input.errorMessage)],
+      )
+      return created === true
     },
 
     async recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void> {

@@ -227,6 +227,32 @@ export function describeExecutionLogStoreContract(
       expect(rowCounts).toEqual(counts)
     })
 
+    it('records a missed time once, whoever asks first, without touching the streak', async () => {
+      const jobName = newJob()
+      await fail(jobName, await startedRun(jobName))
+      const expectedAt = new Date(Date.now() - 120_000)
+      const input = {
+        jobName,
+        runId: `missed:${jobName}:${expectedAt.toISOString()}`,
+        expectedAt,
+        detectedAt: new Date(expectedAt.getTime() + 60_000),
+        errorMessage: 'No run started within 60000 ms',
+      }
+      const claims = await Promise.all(Array.from({ length: 10 }, () => store.recordMissedRun(input)))
+      expect(claims.filter(Boolean)).toHaveLength(1)
+      expect(await store.recordMissedRun(input)).toBe(false)
+      const rows = await store.listRuns(jobName)
+      expect(rows.find((row) => row.status === 'missed')).toMatchObject({
+        run_id: input.runId,
+        started_at: expectedAt.toISOString(),
+        finished_at: input.detectedAt.toISOString(),
+        error_message: 'No run started within 60000 ms',
+        consecutive_failure_count: null,
+      })
+      const next = await fail(jobName, await startedRun(jobName))
+      expect(next?.consecutiveFailureCount).toBe(2)
+    })
+
     it('appends delivery records to the run they are about', async () => {
       const jobName = newJob()
       const runId = await startedRun(jobName)

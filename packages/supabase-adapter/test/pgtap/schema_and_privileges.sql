@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(35);
+select plan(36);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -22,6 +22,7 @@ select has_function('cronwarden', 'heartbeat', array['text', 'text', 'integer'])
 select has_function('cronwarden', 'record_deliveries', array['text', 'jsonb']);
 select has_function('cronwarden', 'list_runs', array['text', 'integer']);
 select has_function('cronwarden', 'purge', array['integer']);
+select has_function('cronwarden', 'record_missed_run', array['text', 'text', 'bigint', 'bigint', 'text']);
 select has_function('cronwarden', 'close_run', array['text', 'text', 'text', 'timestamp with time zone', 'text', 'jsonb']);
 
 select is(

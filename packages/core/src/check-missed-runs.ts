@@ -1,0 +1,181 @@
+import { Cron } from 'croner'
+import { z } from 'zod'
+import type { MissedRunEvent } from './alert-event.js'
+import { deliverEvent } from './deliver-event.js'
+import { StoreError } from './errors.js'
+import { createJsonLineLogger, type Logger } from './logger.js'
+import { notifierSchema, STORE_METHODS } from './options.js'
+import { parseOptions } from './parse-options.js'
+import type { ExecutionLogStore, Notifier, RunRecord } from './ports.js'
+import { durationMs, functionSchema, objectWithMethods } from './schema-helpers.js'
+
+/** A job whose schedule is known, so a time at which it did not run can be noticed. */
+export interface ScheduledJob {
+  jobName: string
+  /** A cron expression (5 or 6 fields; croner syntax, including `L` and `#`). */
+  schedule: string
+  /** IANA time zone the schedule is read in. Default `UTC`. */
+  timezone?: string
+  /** How long after a scheduled time a run may start and still count. Default 5 min. */
+  graceMs?: number
+  /** Before the job's first run, scheduled times after this are expected. Default: none. */
+  since?: Date
+}
+
+export interface CheckMissedRunsOptions {
+  store: ExecutionLogStore
+  jobs: ScheduledJob[]
+  notifiers?: Notifier[]
+  /** Per notifier and event. Default 5000. */
+  notifyTimeoutMs?: number
+  /** At most this many missed times are reported per job and check (the newest). Default 50. */
+  maxEventsPerJob?: number
+  logger?: Logger
+  now?: () => Date
+}
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const scheduledJobSchema = z
+  .strictObject({
+    jobName: z.string().trim().min(1).max(200),
+    schedule: z.string().min(1),
+    timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Oslo').default('UTC'),
+    graceMs: durationMs().default(5 * 60_000),
+    since: z.date().optional(),
+  })
+  .superRefine((job, ctx) => {
+    try {
+      new Cron(job.schedule, { timezone: job.timezone, paused: true })
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule'],
+        message: `expected a cron expression: ${(error as Error).message}`,
+      })
+    }
+  })
+
+const checkMissedRunsOptionsSchema = z.strictObject({
+  store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
+  jobs: z.array(scheduledJobSchema).min(1),
+  notifiers: z.array(notifierSchema).default([]),
+  notifyTimeoutMs: durationMs().default(5_000),
+  maxEventsPerJob: z.number().int().min(1).max(1_000).default(50),
+  logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
+  now: functionSchema<() => Date>().optional(),
+})
+
+/** Rows read to find the last run; missed rows in between are skipped over. */
+const LOOKBACK_ROWS = 200
+
+/**
+ * The dead man's switch: for each job, the scheduled times after its last run that are more
+ * than `graceMs` old had no run. Each such time is recorded once as a `missed` row (its id
+ * derives from the job and the time, so concurrent or repeated checks agree) and produces one
+ * `missed_run` event — one per missed time, never one per check. A run ends the incident:
+ * times before it are never reported. Call it every minute or so (setInterval, pg_cron + an
+ * Edge Function, a worker). Returns the events this call sent.
+ */
+export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<MissedRunEvent[]> {
+  const options = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options', [
+    'store',
+    'jobs',
+    'notifiers',
+    'notifyTimeoutMs',
+    'maxEventsPerJob',
+    'logger',
+    'now',
+  ])
+  const now = options.now ?? (() => new Date())
+  const logger = options.logger ?? createJsonLineLogger()
+  const sent: MissedRunEvent[] = []
+  for (const job of options.jobs) {
+    let rows: RunRecord[]
+    try {
+      rows = await options.store.listRuns(job.jobName, { limit: LOOKBACK_ROWS })
+    } catch (cause) {
+      logger.error('missed-run check could not read the log', {
+        job_name: job.jobName,
+        error: new StoreError('listRuns', { cause }),
+      })
+      continue
+    }
+    const lastRun = rows.find((row) => row.status !== 'missed')
+    const reference = lastRun ? new Date(lastRun.started_at) : job.since
+    if (!reference) continue // Never ran and no `since`: nothing is expected yet.
+
+    const checkedAt = now()
+    const cron = new Cron(job.schedule, { timezone: job.timezone, paused: true })
+    const missed = missedTimes(cron, reference, new Date(checkedAt.getTime() - job.graceMs), options.maxEventsPerJob)
+    const downSince = cron.nextRun(reference)
+    if (missed.length === 0 || !downSince) continue
+
+    for (const expectedAt of missed) {
+      const runId = `missed:${job.jobName}:${expectedAt.toISOString()}`
+      const detectedAt = new Date(expectedAt.getTime() + job.graceMs)
+      let claimed: boolean
+      try {
+        claimed = await options.store.recordMissedRun({
+          jobName: job.jobName,
+          runId,
+          expectedAt,
+          detectedAt,
+          errorMessage: `No run started within ${job.graceMs} ms of ${expectedAt.toISOString()} (${job.schedule}, ${job.timezone})`,
+        })
+      } catch (cause) {
+        logger.error('missed-run check could not record a missed run', {
+          job_name: job.jobName,
+          error: new StoreError('recordMissedRun', { cause }),
+        })
+        continue
+      }
+      if (!claimed) continue // Reported before, by this or another checker.
+      const event: MissedRunEvent = {
+        type: 'missed_run',
+        job_name: job.jobName,
+        run_id: runId,
+        occurred_at: now().toISOString(),
+        expected_at: expectedAt.toISOString(),
+        schedule: job.schedule,
+        timezone: job.timezone,
+        grace_ms: job.graceMs,
+        last_run_at: lastRun?.started_at ?? null,
+        last_success_at: lastRun?.last_success_at ?? null,
+        down_since: downSince.toISOString(),
+      }
+      sent.push(event)
+      await deliverEvent(event, {
+        store: options.store,
+        notifiers: options.notifiers,
+        notifyTimeoutMs: options.notifyTimeoutMs,
+        now,
+        logger,
+        reportInternal: (error) => logger.error('cronwarden internal error', { job_name: job.jobName, error }),
+      })
+    }
+  }
+  return sent
+}
+
+/**
+ * Scheduled times after `after` and at or before `until`, oldest first, keeping the newest
+ * `limit`. Walks back from `until`, so a long outage of a per-minute job stays cheap.
+ */
+function missedTimes(cron: Cron, after: Date, until: Date, limit: number): Date[] {
+  if (until <= after) return []
+  const times: Date[] = []
+  // croner's previousRuns excludes its start; nudge it so a time exactly at `until` counts.
+  for (const time of cron.previousRuns(limit, new Date(until.getTime() + 1))) {
+    if (time <= after) break
+    if (time <= until) times.push(time)
+  }
+  return times.reverse()
+}
