@@ -14,6 +14,7 @@ import type {
 import { parseOptions } from '@cronwarden/core'
 import { z } from 'zod'
 import { type Database, scalar, sqlRunner } from './database.js'
+import { type EpochMs, type TransitionRow, toDate, toTransition } from './transition-row.js'
 
 export interface SupabaseStoreOptions {
   /** A postgres.js `Sql`, a node-postgres `Pool` or `Client`, or a PGlite instance. */
@@ -113,21 +114,6 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
   }
 }
 
-type EpochMs = number
-
-interface TransitionRow {
-  run_id: string
-  status: StreakTransition['status']
-  started_at: EpochMs
-  finished_at: EpochMs
-  duration_ms: number
-  error_message: string | null
-  previous_failure_count: number
-  consecutive_failure_count: number
-  last_success_at: EpochMs | null
-  down_since: EpochMs | null
-}
-
 interface BeginRunRow {
   outcome: 'started' | 'skipped'
   started_at: EpochMs
@@ -143,22 +129,6 @@ interface RunRow extends Omit<RunRecord, 'started_at' | 'finished_at' | 'last_su
   last_success_at: EpochMs | null
 }
 
-function toTransition(jobName: string, row: TransitionRow): StreakTransition {
-  return {
-    jobName,
-    runId: row.run_id,
-    status: row.status,
-    startedAt: new Date(row.started_at),
-    finishedAt: new Date(row.finished_at),
-    durationMs: row.duration_ms,
-    errorMessage: row.error_message,
-    previousFailureCount: row.previous_failure_count,
-    consecutiveFailureCount: row.consecutive_failure_count,
-    lastSuccessAt: toDate(row.last_success_at),
-    downSince: toDate(row.down_since),
-  }
-}
-
 function toRecord(row: RunRow): RunRecord {
   return {
     ...row,
@@ -168,7 +138,6 @@ function toRecord(row: RunRow): RunRecord {
   }
 }
 
-const toDate = (ms: EpochMs | null) => (ms === null ? null : new Date(ms))
 const toIso = (ms: EpochMs | null) => (ms === null ? null : new Date(ms).toISOString())
 
 /** Postgres text and jsonb cannot hold NUL; a job's error message sometimes does. */

@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(36);
+select plan(41);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -23,6 +23,18 @@ select has_function('cronwarden', 'record_deliveries', array['text', 'jsonb']);
 select has_function('cronwarden', 'list_runs', array['text', 'integer']);
 select has_function('cronwarden', 'purge', array['integer']);
 select has_function('cronwarden', 'record_missed_run', array['text', 'text', 'bigint', 'bigint', 'text']);
+select has_function('cronwarden', 'ingest_pg_cron', array['text[]', 'text[]', 'bigint']);
+select has_function('cronwarden', 'claim_pg_cron_transitions', array['integer', 'bigint']);
+select has_function('cronwarden', 'ack_pg_cron_transitions', array['bigint[]']);
+select has_function('cronwarden', 'track_pg_net', array['bigint']);
+select is(
+  (select count(*)::int from pg_catalog.pg_tables t
+   where t.schemaname = 'cronwarden'
+     and (has_table_privilege('anon', format('%I.%I', t.schemaname, t.tablename), 'select,insert,update,delete')
+       or has_table_privilege('authenticated', format('%I.%I', t.schemaname, t.tablename), 'select,insert,update,delete'))),
+  0,
+  'no cronwarden table (outbox, cursors, tracked requests included) is reachable by the API roles'
+);
 select has_function('cronwarden', 'close_run', array['text', 'text', 'text', 'timestamp with time zone', 'text', 'jsonb']);
 
 select is(

@@ -1,0 +1,273 @@
+import { readFile } from 'node:fs/promises'
+import { silentLogger } from '@cronwarden/core'
+import { createRecordingNotifier } from '@cronwarden/core/testing'
+import { PGlite } from '@electric-sql/pglite'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { checkPgCronRuns, createSupabaseStore, migrate } from '../src/index.js'
+
+// Recorded shapes of cron.job_run_details rows, replayed into tables of pg_cron's shape.
+const db = new PGlite()
+const store = createSupabaseStore({ db })
+
+beforeAll(async () => {
+  await db.exec(await readFile(new URL('./support/pg-cron-fixture.sql', import.meta.url), 'utf8'))
+  await migrate(db)
+})
+afterAll(() => db.close())
+
+let jobName = ''
+let jobid = 0
+beforeEach(async () => {
+  jobName = `job-${Math.random().toString(36).slice(2, 8)}`
+  const { rows } = await db.query<{ jobid: number }>(
+    `insert into cron.job (schedule, command, jobname) values ('0 6 * * *', 'select 1', $1) returning jobid`,
+    [jobName],
+  )
+  jobid = Number(rows[0]?.jobid)
+})
+
+interface Run {
+  status: string
+  message?: string | null
+  start?: string | null
+  end?: string | null
+  pid?: number
+}
+
+async function pgCronRan(run: Run): Promise<number> {
+  const { rows } = await db.query<{ runid: number }>(
+    `insert into cron.job_run_details (jobid, job_pid, database, username, command, status, return_message, start_time, end_time)
+     values ($1, $2, 'postgres', 'postgres', 'select 1', $3, $4, $5, $6) returning runid`,
+    [jobid, run.pid ?? 4242, run.status, run.message ?? null, run.start ?? null, run.end ?? null],
+  )
+  return Number(rows[0]?.runid)
+}
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString()
+
+function monitor(overrides: Partial<Parameters<typeof checkPgCronRuns>[0]> = {}) {
+  const notifier = createRecordingNotifier()
+  const check = () =>
+    checkPgCronRuns({ db, jobs: [jobName], notifiers: [notifier], logger: silentLogger, ...overrides })
+  return { notifier, check }
+}
+
+const logged = async () =>
+  (await store.listRuns(`pg_cron:${jobName}`)).map((row) => [
+    row.status,
+    row.consecutive_failure_count,
+    row.error_message,
+  ])
+
+describe('checkPgCronRuns on recorded pg_cron rows', () => {
+  it('alerts once for two consecutive failed triggers, with pg_cron return_message and the last success', async () => {
+    const { check, notifier } = monitor()
+    await pgCronRan({
+      status: 'succeeded',
+      message: '1 row',
+      start: '2026-01-04T06:00:00.010Z',
+      end: '2026-01-04T06:00:00.020Z',
+    })
+    await pgCronRan({
+      status: 'failed',
+      message: 'ERROR:  division by zero\n',
+      start: '2026-01-05T06:00:00.010Z',
+      end: '2026-01-05T06:00:00.020Z',
+    })
+    expect(await check()).toMatchObject({ recorded: 2, events: [] })
+    // Background-worker mode reports the bare message.
+    await pgCronRan({
+      status: 'failed',
+      message: 'division by zero',
+      start: '2026-01-06T06:00:00.010Z',
+      end: '2026-01-06T06:00:00.030Z',
+    })
+    const result = await check()
+    expect(result.recorded).toBe(1)
+    expect(notifier.events).toEqual([
+      expect.objectContaining({
+        type: 'consecutive_failures',
+        job_name: `pg_cron:${jobName}`,
+        error_message: 'division by zero',
+        consecutive_failure_count: 2,
+        last_success_at: '2026-01-04T06:00:00.020Z',
+        started_at: '2026-01-06T06:00:00.010Z',
+        finished_at: '2026-01-06T06:00:00.030Z',
+        down_since: '2026-01-05T06:00:00.010Z',
+      }),
+    ])
+    await pgCronRan({
+      status: 'failed',
+      message: 'server restarted',
+      start: '2026-01-07T06:00:00.010Z',
+      end: '2026-01-07T06:00:01Z',
+    })
+    await check()
+    expect(notifier.events).toHaveLength(1)
+    expect(await logged()).toEqual([
+      ['failed', 3, 'server restarted'],
+      ['failed', 2, 'division by zero'],
+      ['failed', 1, 'ERROR:  division by zero'],
+      ['succeeded', 0, null],
+    ])
+    const [alerted] = await store.listRuns(`pg_cron:${jobName}`).then((rows) => rows.slice(1, 2))
+    expect(alerted?.deliveries).toMatchObject([{ notifier: 'recording', status: 'delivered' }])
+  })
+
+  it('never counts a row twice, across calls and with two monitors at once', async () => {
+    for (let day = 1; day <= 4; day++) {
+      await pgCronRan({
+        status: 'failed',
+        message: 'job startup timeout',
+        start: null,
+        end: `2026-02-0${day}T06:00:05Z`,
+      })
+    }
+    const first = monitor()
+    const second = monitor()
+    const results = await Promise.all([first.check(), second.check()])
+    expect(results.map((result) => result.recorded).sort()).toEqual([0, 4])
+    expect(first.notifier.events.length + second.notifier.events.length).toBe(1)
+    expect((await first.check()).recorded).toBe(0)
+    expect((await logged()).map(([, count]) => count)).toEqual([4, 3, 2, 1])
+  })
+
+  it('resets the streak on a successful trigger, and can announce the recovery', async () => {
+    const { check, notifier } = monitor({ notifyOnRecovery: true })
+    await pgCronRan({ status: 'failed', message: 'connection failed', start: null, end: minutesAgo(3) })
+    await pgCronRan({ status: 'failed', message: 'connection failed', start: null, end: minutesAgo(2) })
+    await pgCronRan({ status: 'succeeded', message: '1 row', start: minutesAgo(1), end: minutesAgo(1) })
+    await check()
+    expect(notifier.events.map((event) => event.type)).toEqual(['consecutive_failures', 'recovered'])
+    expect((await logged())[0]).toEqual(['succeeded', 0, null])
+  })
+
+  it('waits for a run in progress, then counts it as failed once when it is stuck past the limit', async () => {
+    const { check } = monitor({ stuckAfterMs: 5 * 60_000 })
+    const stuck = await pgCronRan({ status: 'running', start: minutesAgo(2) })
+    await pgCronRan({ status: 'succeeded', message: '1 row', start: minutesAgo(1), end: minutesAgo(1) })
+    // The later success waits: the streak is kept in the order pg_cron ran things.
+    expect((await check()).recorded).toBe(0)
+    await db.query(`update cron.job_run_details set start_time = $1 where runid = $2`, [minutesAgo(6), stuck])
+    expect((await check()).recorded).toBe(2)
+    expect(await logged()).toEqual([
+      ['succeeded', 0, null],
+      ['failed', 1, expect.stringMatching(new RegExp(`^pg_cron run ${stuck} stuck in status "running" since `))],
+    ])
+    // pg_cron finishing the stuck run later does not count it again.
+    await db.query(`update cron.job_run_details set status = 'succeeded', end_time = now() where runid = $1`, [stuck])
+    expect((await check()).recorded).toBe(0)
+  })
+
+  it('times a row stuck in starting from when it was first seen, since pg_cron has not set start_time', async () => {
+    const { check } = monitor({ stuckAfterMs: 60_000 })
+    const starting = await pgCronRan({ status: 'starting' })
+    expect((await check()).recorded).toBe(0)
+    await db.query(
+      `update cronwarden.pg_cron_first_seen set first_seen_at = now() - interval '2 minutes' where runid = $1`,
+      [starting],
+    )
+    expect((await check()).recorded).toBe(1)
+    expect((await logged())[0]?.[2]).toMatch(/stuck in status "starting"/)
+  })
+
+  describe('Edge Function calls through pg_net', () => {
+    async function triggerWithRequest(
+      response: {
+        status_code?: number | null
+        timed_out?: boolean
+        error_msg?: string | null
+        content?: string
+      } | null,
+      start = minutesAgo(1),
+    ) {
+      const pid = 5000 + Math.floor(Math.random() * 1000)
+      const { rows } = await db.query<{ id: number }>("select nextval('cron.runid_seq') + 100000 as id")
+      const requestId = Number(rows[0]?.id)
+      await db.query(
+        `insert into cronwarden.pg_net_requests (request_id, backend_pid, requested_at) values ($1, $2, $3::timestamptz + interval '1 millisecond')`,
+        [requestId, pid, start],
+      )
+      await pgCronRan({
+        status: 'succeeded',
+        message: '1 row',
+        start,
+        end: new Date(new Date(start).getTime() + 5).toISOString(),
+        pid,
+      })
+      if (response) {
+        await db.query(
+          `insert into net._http_response (id, status_code, timed_out, error_msg, content) values ($1, $2, $3, $4, $5)`,
+          [
+            requestId,
+            response.status_code ?? null,
+            response.timed_out ?? false,
+            response.error_msg ?? null,
+            response.content ?? '',
+          ],
+        )
+      }
+      return requestId
+    }
+
+    it('fails the trigger on an HTTP error, a timeout or a transport error, and passes it on a 2xx', async () => {
+      const { check } = monitor()
+      await triggerWithRequest({ status_code: 200, content: '{"sent":3}' }, minutesAgo(4))
+      await triggerWithRequest({ status_code: 500, content: '{"error":"push service down"}' }, minutesAgo(3))
+      const timedOut = await triggerWithRequest({ timed_out: true, status_code: null }, minutesAgo(2))
+      const broken = await triggerWithRequest(
+        { error_msg: "Couldn't resolve host name", status_code: null },
+        minutesAgo(1),
+      )
+      await check()
+      expect(await logged()).toEqual([
+        ['failed', 3, `pg_net request ${broken} failed: Couldn't resolve host name`],
+        ['failed', 2, `pg_net request ${timedOut} timed out`],
+        ['failed', 1, 'HTTP 500 from the Edge Function: {"error":"push service down"}'],
+        ['succeeded', 0, null],
+      ])
+    })
+
+    it('waits for a missing response, then fails the trigger once it is overdue', async () => {
+      const { check } = monitor({ stuckAfterMs: 5 * 60_000 })
+      const requestId = await triggerWithRequest(null, minutesAgo(1))
+      expect((await check()).recorded).toBe(0)
+      await db.query(
+        `update cron.job_run_details set start_time = start_time - interval '10 minutes', end_time = end_time - interval '10 minutes' where jobid = $1`,
+        [jobid],
+      )
+      await db.query(
+        `update cronwarden.pg_net_requests set requested_at = requested_at - interval '10 minutes' where request_id = $1`,
+        [requestId],
+      )
+      expect((await check()).recorded).toBe(1)
+      expect((await logged())[0]?.[2]).toBe(`pg_net request ${requestId} got no response within 300000 ms`)
+    })
+  })
+
+  it('delivers transitions that the SQL function recorded on its own (pg_cron calling ingest)', async () => {
+    await pgCronRan({ status: 'failed', message: 'boom', start: minutesAgo(2), end: minutesAgo(2) })
+    await pgCronRan({ status: 'failed', message: 'boom', start: minutesAgo(1), end: minutesAgo(1) })
+    await db.query(`select cronwarden.ingest_pg_cron(array[$1], array[$2], 600000)`, [jobName, `pg_cron:${jobName}`])
+    const { check, notifier } = monitor({ ingest: false })
+    expect(await check()).toMatchObject({
+      recorded: 0,
+      events: [expect.objectContaining({ consecutive_failure_count: 2 })],
+    })
+    expect(notifier.events).toHaveLength(1)
+    expect((await check()).events).toEqual([])
+  })
+
+  it('logs under a name of your choice', async () => {
+    await pgCronRan({ status: 'succeeded', message: '1 row', start: minutesAgo(1), end: minutesAgo(1) })
+    await checkPgCronRuns({ db, jobs: [{ pgCronJob: jobName, jobName: `${jobName}-trigger` }], logger: silentLogger })
+    expect(await store.listRuns(`${jobName}-trigger`)).toHaveLength(1)
+  })
+
+  it('rejects bad options, naming the field', async () => {
+    await expect(checkPgCronRuns({ db, jobs: [] })).rejects.toThrow(/jobs: Too small/)
+    await expect(checkPgCronRuns({ db, jobs: ['x'], stuckAfter: 5 } as never)).rejects.toThrow(
+      /stuckAfter: unknown option \(did you mean "stuckAfterMs"\?\)/,
+    )
+  })
+})
