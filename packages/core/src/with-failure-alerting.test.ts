@@ -375,6 +375,26 @@ describe('withFailureAlerting', () => {
       await expect(stalled).resolves.toBeInstanceOf(LeaseLostError)
     })
 
+    it('does not report a lost lease when a heartbeat answer arrives after the run finished', async () => {
+      vi.useFakeTimers()
+      const memory = createMemoryStore()
+      const lateAnswer = deferred<boolean>()
+      const store: ExecutionLogStore = { ...memory, heartbeat: () => lateAnswer.promise }
+      const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+      const run = withFailureAlerting(() => new Promise((resolve) => setTimeout(resolve, 1_500)), {
+        jobName,
+        store,
+        logger,
+        lock: { leaseMs: 3_000 },
+      })
+      const call = run()
+      await vi.advanceTimersByTimeAsync(1_500)
+      await call
+      lateAnswer.resolve(false) // the run is closed by now, as the heartbeat finds
+      await vi.advanceTimersByTimeAsync(0)
+      expect(logger.warn).not.toHaveBeenCalled()
+    })
+
     it('lets 100 concurrent failing calls count to 100 with exactly one alert when the lock is off', async () => {
       const { wrap, notifier, store } = setup({ lock: false })
       const run = wrap(async () => {

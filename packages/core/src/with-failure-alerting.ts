@@ -65,6 +65,7 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
   }
 
   const controller = new AbortController()
+  let jobSettled = false
   let summary: RunSummary | null = null
   const context: JobContext = {
     runId,
@@ -80,7 +81,8 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
     () => {
       store.heartbeat({ jobName, runId, leaseMs: options.leaseMs }).then(
         (alive) => {
-          if (alive || controller.signal.aborted) return
+          // A heartbeat that raced the finish sees the run closed; that is not a lost lease.
+          if (alive || jobSettled || controller.signal.aborted) return
           const error = new LeaseLostError(runId)
           logger.warn(error.message, { job_name: jobName, run_id: runId })
           controller.abort(error)
@@ -104,6 +106,7 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
   } catch (error) {
     outcome = { ok: false, error }
   } finally {
+    jobSettled = true
     clearInterval(heartbeat)
     clearTimeout(watchdog)
   }
