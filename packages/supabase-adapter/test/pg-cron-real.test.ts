@@ -38,16 +38,18 @@ describe.skipIf(!available)('pg_cron for real (slow)', () => {
   const suffix = randomBytes(4).toString('hex')
   const pgCronJob = `cronwarden-real-${suffix}`
   const sequence = `cronwarden_step_${suffix}`
+  let jobid = 0
 
   beforeAll(async () => {
     await migrate(pool)
     await pool.query(`create sequence ${sequence}`)
     // Succeeds on its first run, then divides by zero (sequences ignore the rollback). The
     // divisor is computed at run time: a constant 1 / 0 would fail already when planned.
-    await pool.query(`select cron.schedule($1, '* * * * *', $2)`, [
+    const { rows } = await pool.query(`select cron.schedule($1, '* * * * *', $2) as jobid`, [
       pgCronJob,
       `select 1 / (case when nextval('${sequence}') > 1 then 0 else 1 end)`,
     ])
+    jobid = Number(rows[0]?.jobid)
   })
   afterAll(async () => {
     await pool.query('select cron.unschedule($1)', [pgCronJob]).catch(() => {})
@@ -85,9 +87,8 @@ describe.skipIf(!available)('pg_cron for real (slow)', () => {
       run_id: rows[0]?.run_id,
     })
     const { rows: details } = await pool.query(
-      `select d.return_message from cron.job_run_details d join cron.job j using (jobid)
-       where j.jobname = $1 and d.status = 'failed' order by d.runid limit 1`,
-      [pgCronJob],
+      `select return_message from cron.job_run_details where jobid = $1 and status = 'failed' order by runid limit 1`,
+      [jobid],
     )
     expect(notifier.events[0]).toMatchObject({ error_message: String(details[0]?.return_message).trimEnd() })
   })
