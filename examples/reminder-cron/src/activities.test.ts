@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createEmbeddedDatabase,
+  createServerDatabase,
+  type EmbeddedDatabase,
+  type ServerDatabase,
+  serverAvailable,
+} from '../test/support/databases.js'
+import { registerActivities, registerActivity } from './activities.js'
+import type { Db } from './db.js'
+import { createAssignment, createMentor, daysBefore, lastContactDate } from './seed.js'
+
+const today = new Date('2026-01-15T09:00:00.000Z')
+
+// The same behaviour on the embedded database and on the real server.
+const backends: Array<{ name: string; open: () => Promise<{ db: Db; close: () => Promise<void> }> }> = [
+  {
+    name: 'PGlite',
+    open: async () => {
+      const embedded: EmbeddedDatabase = await createEmbeddedDatabase()
+      return { db: embedded.db, close: embedded.close }
+    },
+  },
+]
+if (await serverAvailable()) {
+  backends.push({
+    name: 'PostgreSQL server',
+    open: async () => {
+      const server: ServerDatabase = await createServerDatabase()
+      return { db: server.db, close: server.drop }
+    },
+  })
+}
+
+describe.each(backends)('registering an activity on $name', ({ open }) => {
+  let db: Db
+  let close: () => Promise<void>
+  let mentorId: number
+
+  beforeAll(async () => {
+    ;({ db, close } = await open())
+    mentorId = await createMentor(db, 'Mentor A', 'mentor-a@example.org')
+  })
+  afterAll(async () => close())
+
+  const assignmentLastContacted = (daysAgo: number) =>
+    createAssignment(db, { mentorId, lastContactDate: daysBefore(today, daysAgo) })
+
+  it('resets last_contact_date when the mentor registers it directly', async () => {
+    const assignmentId = await assignmentLastContacted(20)
+    const occurredAt = daysBefore(today, 1)
+    await registerActivity(db, { assignmentId, occurredAt, registeredBy: 'mentor-a', kind: 'direct' })
+    expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
+  })
+
+  it('resets last_contact_date when someone registers it on the mentor’s behalf', async () => {
+    const assignmentId = await assignmentLastContacted(20)
+    const occurredAt = daysBefore(today, 2)
+    await registerActivity(db, { assignmentId, occurredAt, registeredBy: 'colleague-b', kind: 'proxy' })
+    expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
+  })
+
+  it('resets last_contact_date when a coordinator registers it for the mentor', async () => {
+    const assignmentId = await assignmentLastContacted(20)
+    const occurredAt = daysBefore(today, 3)
+    await registerActivity(db, { assignmentId, occurredAt, registeredBy: 'coordinator-c', kind: 'coordinator_proxy' })
+    expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
+  })
+
+  it('resets every assignment of a bulk registration, in one statement, to its latest activity', async () => {
+    const first = await assignmentLastContacted(30)
+    const second = await assignmentLastContacted(30)
+    const untouched = await assignmentLastContacted(30)
+    const inserted = await registerActivities(db, 'coordinator-c', [
+      { assignmentId: first, occurredAt: daysBefore(today, 5) },
+      { assignmentId: first, occurredAt: daysBefore(today, 2) },
+      { assignmentId: first, occurredAt: daysBefore(today, 9) },
+      { assignmentId: second, occurredAt: daysBefore(today, 4) },
+    ])
+    expect(inserted).toBe(4)
+    expect(await lastContactDate(db, first)).toEqual(daysBefore(today, 2))
+    expect(await lastContactDate(db, second)).toEqual(daysBefore(today, 4))
+    expect(await lastContactDate(db, untouched)).toEqual(daysBefore(today, 30))
+  })
+
+  it('never moves last_contact_date backwards for an activity older than the last contact', async () => {
+    const assignmentId = await assignmentLastContacted(1)
+    await registerActivity(db, {
+      assignmentId,
+      occurredAt: daysBefore(today, 10),
+      registeredBy: 'mentor-a',
+      kind: 'direct',
+    })
+    await registerActivities(db, 'coordinator-c', [{ assignmentId, occurredAt: daysBefore(today, 8) }])
+    expect(await lastContactDate(db, assignmentId)).toEqual(daysBefore(today, 1))
+  })
+
+  it('resets last_contact_date for an INSERT that bypasses the registration functions', async () => {
+    const assignmentId = await assignmentLastContacted(20)
+    const occurredAt = daysBefore(today, 1)
+    await db.query(
+      `insert into reminders.activities (assignment_id, registered_by, registration_kind, occurred_at)
+       values ($1, 'script', 'direct', $2::timestamptz)`,
+      [assignmentId, occurredAt.toISOString()],
+    )
+    expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
+  })
+
+  it('refuses a plain UPDATE that moves last_contact_date backwards', async () => {
+    const assignmentId = await assignmentLastContacted(1)
+    await expect(
+      db.query(`update reminders.assignments set last_contact_date = $2::timestamptz where id = $1`, [
+        assignmentId,
+        daysBefore(today, 30).toISOString(),
+      ]),
+    ).rejects.toThrow(/may only move backwards through reminders.correct_last_contact_date/)
+    expect(await lastContactDate(db, assignmentId)).toEqual(daysBefore(today, 1))
+  })
+})
