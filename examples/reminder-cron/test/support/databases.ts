@@ -57,7 +57,7 @@ export async function createServerDatabase(): Promise<ServerDatabase> {
     db,
     newPool,
     async drop() {
-      await Promise.all(pools.map((each) => each.end()))
+      await Promise.all(pools.filter((each) => !each.ended).map((each) => each.end()))
       await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`))
     },
   }
@@ -85,4 +85,27 @@ export async function createEmbeddedDatabase(): Promise<EmbeddedDatabase> {
   const db = fromPglite(pglite)
   await migrate(db)
   return { pglite, db, close: () => pglite.close() }
+}
+
+/** Empties the domain tables between tests that share one database. */
+export async function truncateDomain(db: Db): Promise<void> {
+  await db.exec(
+    `truncate reminders.reminder_dispatches, reminders.admin_audit_log, reminders.activities,
+              reminders.assignments, reminders.peer_mentors restart identity cascade`,
+  )
+}
+
+/** The dispatch rows, for assertions. */
+export async function dispatchRows(db: Db) {
+  const { rows } = await db.query<{
+    assignment_id: number
+    idempotency_key: string
+    status: string
+    attempts: number
+    last_error: string | null
+  }>(
+    `select assignment_id, idempotency_key::text as idempotency_key, status, attempts, last_error
+       from reminders.reminder_dispatches order by assignment_id, due_at`,
+  )
+  return rows
 }
