@@ -1,36 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createEmbeddedDatabase,
-  createServerDatabase,
-  type EmbeddedDatabase,
-  type ServerDatabase,
-  serverAvailable,
-} from '../test/support/databases.js'
+import { databaseBackends } from '../test/support/databases.js'
 import { registerActivities, registerActivity } from './activities.js'
 import type { Db } from './db.js'
 import { createAssignment, createMentor, daysBefore, lastContactDate } from './seed.js'
 
 const today = new Date('2026-01-15T09:00:00.000Z')
 
-// The same behaviour on the embedded database and on the real server.
-const backends: Array<{ name: string; open: () => Promise<{ db: Db; close: () => Promise<void> }> }> = [
-  {
-    name: 'PGlite',
-    open: async () => {
-      const embedded: EmbeddedDatabase = await createEmbeddedDatabase()
-      return { db: embedded.db, close: embedded.close }
-    },
-  },
-]
-if (await serverAvailable()) {
-  backends.push({
-    name: 'PostgreSQL server',
-    open: async () => {
-      const server: ServerDatabase = await createServerDatabase()
-      return { db: server.db, close: server.drop }
-    },
-  })
-}
+const backends = await databaseBackends()
 
 describe.each(backends)('registering an activity on $name', ({ open }) => {
   let db: Db

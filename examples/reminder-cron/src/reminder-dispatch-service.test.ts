@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
-  createEmbeddedDatabase,
   createServerDatabase,
+  databaseBackends,
   dispatchRows,
   type ServerDatabase,
   serverAvailable,
@@ -17,24 +17,7 @@ import { createAssignment, createMentor, daysAfter, daysBefore } from './seed.js
 const today = new Date('2026-01-15T06:00:00.000Z')
 const hasServer = await serverAvailable()
 
-const backends: Array<{ name: string; open: () => Promise<{ db: Db; close: () => Promise<void> }> }> = [
-  {
-    name: 'PGlite',
-    open: async () => {
-      const embedded = await createEmbeddedDatabase()
-      return { db: embedded.db, close: embedded.close }
-    },
-  },
-]
-if (hasServer) {
-  backends.push({
-    name: 'PostgreSQL server',
-    open: async () => {
-      const server = await createServerDatabase()
-      return { db: server.db, close: server.drop }
-    },
-  })
-}
+const backends = await databaseBackends()
 
 describe.each(backends)('the reminder dispatch service on $name', ({ open }) => {
   let db: Db
@@ -143,7 +126,7 @@ describe.skipIf(!hasServer)('the reminder dispatch service against concurrent ru
     const senders = [createHttpReminderSender({ url: sink.url }), createHttpReminderSender({ url: sink.url })]
     const runs = senders.map((sender, index) =>
       createReminderDispatchService({
-        db: (index === 0 ? server : { db: fromPool(server.newPool()) }).db,
+        db: index === 0 ? server.db : fromPg(server.newPool()),
         sender,
         now: () => today,
         batchSize: 40,
@@ -179,7 +162,7 @@ describe.skipIf(!hasServer)('the reminder dispatch service against concurrent ru
     const runAt = (now: Date, db: Db) =>
       createReminderDispatchService({ db, sender, now: () => now, staleClaimMs }).run({ runId: now.toISOString() })
 
-    await expect(runAt(today, fromPool(crashingPool))).rejects.toThrow()
+    await expect(runAt(today, fromPg(crashingPool))).rejects.toThrow()
     const [claimed] = await dispatchRows(server.db)
     expect(claimed).toMatchObject({ status: 'claimed', attempts: 1 })
 
@@ -195,5 +178,3 @@ describe.skipIf(!hasServer)('the reminder dispatch service against concurrent ru
     expect((await dispatchRows(server.db))[0]).toMatchObject({ status: 'sent', attempts: 2 })
   })
 })
-
-const fromPool = fromPg

@@ -11,7 +11,13 @@ const requireServices = process.env.CRONWARDEN_REQUIRE_SERVICES === '1'
  * Whether the real PostgreSQL server answers. When it does not, tests that need it skip with
  * the printed reason, unless CRONWARDEN_REQUIRE_SERVICES=1 (CI), where that is a failure.
  */
-export async function serverAvailable(): Promise<boolean> {
+export function serverAvailable(): Promise<boolean> {
+  probe ??= probeServer()
+  return probe
+}
+let probe: Promise<boolean> | undefined
+
+async function probeServer(): Promise<boolean> {
   const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 3_000 })
   try {
     await client.connect()
@@ -108,4 +114,35 @@ export async function dispatchRows(db: Db) {
        from reminders.reminder_dispatches order by assignment_id, due_at`,
   )
   return rows
+}
+
+export interface Backend {
+  name: string
+  open(): Promise<{ db: Db; close: () => Promise<void> }>
+}
+
+/**
+ * PGlite always; the real server too when it answers. Suites that must behave the same on
+ * both run over this list with `describe.each`.
+ */
+export async function databaseBackends(): Promise<Backend[]> {
+  const backends: Backend[] = [
+    {
+      name: 'PGlite',
+      async open() {
+        const embedded = await createEmbeddedDatabase()
+        return { db: embedded.db, close: embedded.close }
+      },
+    },
+  ]
+  if (await serverAvailable()) {
+    backends.push({
+      name: 'PostgreSQL server',
+      async open() {
+        const server = await createServerDatabase()
+        return { db: server.db, close: server.drop }
+      },
+    })
+  }
+  return backends
 }
