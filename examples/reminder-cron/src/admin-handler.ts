@@ -1,5 +1,5 @@
 import { parseOptions } from '@cronwarden/core'
-import { errors as joseErrors, type JWTPayload, jwtVerify } from 'jose'
+import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
 import { z } from 'zod'
 import type { Db } from './db.js'
 

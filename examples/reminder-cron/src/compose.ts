@@ -1,10 +1,4 @@
-import {
-  type ExecutionLogStore,
-  type Logger,
-  type Notifier,
-  parseOptions,
-  withFailureAlerting,
-} from '@cronwarden/core'
+import { type ExecutionLogStore, type Logger, type Notifier, parseOptions, withFailureAlerting } from '@cronwarden/core'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.js'

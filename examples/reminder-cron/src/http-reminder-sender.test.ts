@@ -39,7 +39,10 @@ describe('createHttpReminderSender', () => {
       requests.push({ method: request.method, url: request.url, headers: request.headers, body })
       response.writeHead(202).end()
     })
-    const sender = createHttpReminderSender({ url: `${base}/v1/push?channel=mentors`, headers: { authorization: 'Bearer t' } })
+    const sender = createHttpReminderSender({
+      url: `${base}/v1/push?channel=mentors`,
+      headers: { authorization: 'Bearer t' },
+    })
     await sender.send(reminder, { signal })
     await sender.close()
 
@@ -81,7 +84,9 @@ describe('createHttpReminderSender', () => {
     })
     const sender = createHttpReminderSender({ url: `${base}/push`, timeoutMs: 200 })
     const started = Date.now()
-    await expect(sender.send(reminder, { signal })).rejects.toThrow('reminder service unreachable: no answer within 200 ms')
+    await expect(sender.send(reminder, { signal })).rejects.toThrow(
+      'reminder service unreachable: no answer within 200 ms',
+    )
     // Only proves it did not hang: the timeout, not a wall-clock figure, is what is tested.
     expect(Date.now() - started).toBeLessThan(30_000)
     await sender.close()
@@ -110,7 +115,9 @@ describe('createHttpReminderSender', () => {
     })
     const sender = createHttpReminderSender({ url: `${base}/push`, connections: 3 })
     await Promise.all(
-      Array.from({ length: 12 }, (_, index) => sender.send({ ...reminder, idempotencyKey: `key-${index}` }, { signal })),
+      Array.from({ length: 12 }, (_, index) =>
+        sender.send({ ...reminder, idempotencyKey: `key-${index}` }, { signal }),
+      ),
     )
     await sender.close()
     expect(peak).toBe(3)

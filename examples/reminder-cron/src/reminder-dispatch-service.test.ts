@@ -90,7 +90,13 @@ describe.each(backends)('the reminder dispatch service on $name', ({ open }) => 
     await assignment(20)
     sink.setDown(true)
     const failed = await service().run({ runId: 'run-1' })
-    expect(failed).toEqual({ due: 1, sent: 0, failed: 1, already_sent: 0, first_error: 'reminder service answered 503' })
+    expect(failed).toEqual({
+      due: 1,
+      sent: 0,
+      failed: 1,
+      already_sent: 0,
+      first_error: 'reminder service answered 503',
+    })
     const [failedRow] = await dispatchRows(db)
     expect(failedRow).toMatchObject({ status: 'failed', attempts: 1, last_error: 'reminder service answered 503' })
 
@@ -102,79 +108,82 @@ describe.each(backends)('the reminder dispatch service on $name', ({ open }) => 
   })
 })
 
-describe.skipIf(!hasServer)('the reminder dispatch service against concurrent runs and crashes (PostgreSQL server)', () => {
-  let server: ServerDatabase
-  let sink: ReminderSink | undefined
+describe.skipIf(!hasServer)(
+  'the reminder dispatch service against concurrent runs and crashes (PostgreSQL server)',
+  () => {
+    let server: ServerDatabase
+    let sink: ReminderSink | undefined
 
-  beforeEach(async () => {
-    server = await createServerDatabase()
-  })
-  afterEach(async () => {
-    await sink?.close()
-    sink = undefined
-    await server.drop()
-  })
-
-  it('sends each reminder exactly once when two runs on separate connections overlap', async () => {
-    sink = await startReminderSink()
-    const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
-    await server.db.query(
-      `insert into reminders.assignments (mentor_id, last_contact_date)
-       select $1, $2::timestamptz - make_interval(days => 14 + g % 10) from generate_series(1, 600) as g`,
-      [mentorId, today.toISOString()],
-    )
-    const senders = [createHttpReminderSender({ url: sink.url }), createHttpReminderSender({ url: sink.url })]
-    const runs = senders.map((sender, index) =>
-      createReminderDispatchService({
-        db: index === 0 ? server.db : fromPg(server.newPool()),
-        sender,
-        now: () => today,
-        batchSize: 40,
-        concurrency: 16,
-      }).run({ runId: `run-${index}` }),
-    )
-    const summaries = await Promise.all(runs)
-    await Promise.all(senders.map((sender) => sender.close()))
-
-    expect(sink.byKey.size).toBe(600)
-    expect([...sink.byKey.values()].every((count) => count === 1)).toBe(true)
-    expect(summaries.reduce((total, summary) => total + summary.sent, 0)).toBe(600)
-    for (const summary of summaries) {
-      expect(summary.failed).toBe(0)
-      expect(summary.sent + summary.already_sent).toBe(summary.due)
-    }
-    expect((await dispatchRows(server.db)).every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true)
-  })
-
-  it('retries a claim never confirmed (lost connection after the send) with the same key, after the stale timeout', async () => {
-    // The run's database pool dies while the service is waiting for the push service: the
-    // reminder went out, but its confirmation can never be written.
-    const crashingPool = server.newPool()
-    sink = await startReminderSink({
-      onReminder: async () => {
-        if (!crashingPool.ended) await crashingPool.end()
-      },
+    beforeEach(async () => {
+      server = await createServerDatabase()
     })
-    const sender = createHttpReminderSender({ url: sink.url })
-    const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
-    await createAssignment(server.db, { mentorId, lastContactDate: daysBefore(today, 20) })
-    const staleClaimMs = 10 * 60_000
-    const runAt = (now: Date, db: Db) =>
-      createReminderDispatchService({ db, sender, now: () => now, staleClaimMs }).run({ runId: now.toISOString() })
+    afterEach(async () => {
+      await sink?.close()
+      sink = undefined
+      await server.drop()
+    })
 
-    await expect(runAt(today, fromPg(crashingPool))).rejects.toThrow()
-    const [claimed] = await dispatchRows(server.db)
-    expect(claimed).toMatchObject({ status: 'claimed', attempts: 1 })
+    it('sends each reminder exactly once when two runs on separate connections overlap', async () => {
+      sink = await startReminderSink()
+      const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
+      await server.db.query(
+        `insert into reminders.assignments (mentor_id, last_contact_date)
+       select $1, $2::timestamptz - make_interval(days => 14 + g % 10) from generate_series(1, 600) as g`,
+        [mentorId, today.toISOString()],
+      )
+      const senders = [createHttpReminderSender({ url: sink.url }), createHttpReminderSender({ url: sink.url })]
+      const runs = senders.map((sender, index) =>
+        createReminderDispatchService({
+          db: index === 0 ? server.db : fromPg(server.newPool()),
+          sender,
+          now: () => today,
+          batchSize: 40,
+          concurrency: 16,
+        }).run({ runId: `run-${index}` }),
+      )
+      const summaries = await Promise.all(runs)
+      await Promise.all(senders.map((sender) => sender.close()))
 
-    // Before the timeout the claim may still belong to a live run: leave it alone.
-    const early = await runAt(new Date(today.getTime() + staleClaimMs - 1_000), server.db)
-    expect(early).toMatchObject({ due: 1, sent: 0, already_sent: 1 })
+      expect(sink.byKey.size).toBe(600)
+      expect([...sink.byKey.values()].every((count) => count === 1)).toBe(true)
+      expect(summaries.reduce((total, summary) => total + summary.sent, 0)).toBe(600)
+      for (const summary of summaries) {
+        expect(summary.failed).toBe(0)
+        expect(summary.sent + summary.already_sent).toBe(summary.due)
+      }
+      expect((await dispatchRows(server.db)).every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true)
+    })
 
-    const late = await runAt(new Date(today.getTime() + staleClaimMs), server.db)
-    expect(late).toMatchObject({ due: 1, sent: 1, already_sent: 0 })
-    await sender.close()
+    it('retries a claim never confirmed (lost connection after the send) with the same key, after the stale timeout', async () => {
+      // The run's database pool dies while the service is waiting for the push service: the
+      // reminder went out, but its confirmation can never be written.
+      const crashingPool = server.newPool()
+      sink = await startReminderSink({
+        onReminder: async () => {
+          if (!crashingPool.ended) await crashingPool.end()
+        },
+      })
+      const sender = createHttpReminderSender({ url: sink.url })
+      const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
+      await createAssignment(server.db, { mentorId, lastContactDate: daysBefore(today, 20) })
+      const staleClaimMs = 10 * 60_000
+      const runAt = (now: Date, db: Db) =>
+        createReminderDispatchService({ db, sender, now: () => now, staleClaimMs }).run({ runId: now.toISOString() })
 
-    expect([...sink.byKey.entries()]).toEqual([[claimed?.idempotency_key, 2]])
-    expect((await dispatchRows(server.db))[0]).toMatchObject({ status: 'sent', attempts: 2 })
-  })
-})
+      await expect(runAt(today, fromPg(crashingPool))).rejects.toThrow()
+      const [claimed] = await dispatchRows(server.db)
+      expect(claimed).toMatchObject({ status: 'claimed', attempts: 1 })
+
+      // Before the timeout the claim may still belong to a live run: leave it alone.
+      const early = await runAt(new Date(today.getTime() + staleClaimMs - 1_000), server.db)
+      expect(early).toMatchObject({ due: 1, sent: 0, already_sent: 1 })
+
+      const late = await runAt(new Date(today.getTime() + staleClaimMs), server.db)
+      expect(late).toMatchObject({ due: 1, sent: 1, already_sent: 0 })
+      await sender.close()
+
+      expect([...sink.byKey.entries()]).toEqual([[claimed?.idempotency_key, 2]])
+      expect((await dispatchRows(server.db))[0]).toMatchObject({ status: 'sent', attempts: 2 })
+    })
+  },
+)

@@ -42,7 +42,11 @@ const optionsSchema = z.strictObject({
   }),
   batchSize: z.number().int().min(1).max(10_000).default(500),
   concurrency: z.number().int().min(1).max(1_000).default(50),
-  staleClaimMs: z.number().int().min(1_000).default(15 * 60_000),
+  staleClaimMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .default(15 * 60_000),
   now: z.custom<() => Date>((value) => typeof value === 'function', { message: 'expected a function' }).optional(),
 })
 
