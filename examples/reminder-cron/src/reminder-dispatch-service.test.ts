@@ -1,3 +1,4 @@
+import { createMemoryStore, silentLogger } from '@cronwarden/core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   createServerDatabase,
@@ -8,6 +9,7 @@ import {
   truncateDomain,
 } from '../test/support/databases.js'
 import { registerActivity } from './activities.js'
+import { createReminderCron, JOB_NAME } from './compose.js'
 import { type Db, fromPg } from './db.js'
 import { createHttpReminderSender, type HttpReminderSender } from './http-reminder-sender.js'
 import { createReminderDispatchService } from './reminder-dispatch-service.js'
@@ -123,23 +125,28 @@ describe.skipIf(!hasServer)(
       await server.drop()
     })
 
-    it('sends each reminder exactly once when two runs on separate connections overlap', async () => {
+    it('sends each reminder exactly once when two cron runs overlap with the lock disabled', async () => {
       sink = await startReminderSink()
       const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
       await server.db.query(
         `insert into reminders.assignments (mentor_id, last_contact_date)
-       select $1, $2::timestamptz - make_interval(days => 14 + g % 10) from generate_series(1, 600) as g`,
+         select $1, $2::timestamptz - make_interval(days => 14 + g % 10) from generate_series(1, 600) as g`,
         [mentorId, today.toISOString()],
       )
+      // Two workers, each with its own pool and HTTP client, sharing only the database (and a
+      // store, so both runs are recorded), with cronwarden's overlap lock off.
+      const store = createMemoryStore()
       const senders = [createHttpReminderSender({ url: sink.url }), createHttpReminderSender({ url: sink.url })]
       const runs = senders.map((sender, index) =>
-        createReminderDispatchService({
+        createReminderCron({
           db: index === 0 ? server.db : fromPg(server.newPool()),
           sender,
-          now: () => today,
-          batchSize: 40,
-          concurrency: 16,
-        }).run({ runId: `run-${index}` }),
+          store,
+          notifiers: [],
+          lock: false,
+          dispatch: { now: () => today, batchSize: 40, concurrency: 16 },
+          logger: silentLogger,
+        })(),
       )
       const summaries = await Promise.all(runs)
       await Promise.all(senders.map((sender) => sender.close()))
@@ -152,6 +159,7 @@ describe.skipIf(!hasServer)(
         expect(summary.sent + summary.already_sent).toBe(summary.due)
       }
       expect((await dispatchRows(server.db)).every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true)
+      expect((await store.listRuns(JOB_NAME)).map((run) => run.status)).toEqual(['succeeded', 'succeeded'])
     })
 
     it('retries a claim never confirmed (lost connection after the send) with the same key, after the stale timeout', async () => {
