@@ -45,11 +45,14 @@ export interface SeedOptions {
    * interval: with the default 28 about half are due now and one more day's worth each day.
    */
   spreadDays?: number
+  /** Added to every assignment's days since contact. Default 0. */
+  minDaysSinceContact?: number
 }
 
 /** Mentors and assignments generated in two statements, fast enough for 100,000 rows. */
 export async function seedMentorsAndAssignments(db: Db, options: SeedOptions): Promise<void> {
   const spreadDays = options.spreadDays ?? 28
+  const minDays = options.minDaysSinceContact ?? 0
   const { rows } = await db.query<{ first_id: number }>(
     `with inserted as (
        insert into reminders.peer_mentors (name, email)
@@ -64,10 +67,10 @@ export async function seedMentorsAndAssignments(db: Db, options: SeedOptions): P
   await db.query(
     `insert into reminders.assignments (mentor_id, last_contact_date, reminder_interval)
      select $2::int + (g % $3::int),
-            $4::timestamptz - make_interval(days => g % $5::int) - interval '1 hour',
+            $4::timestamptz - make_interval(days => $6::int + g % $5::int) - interval '1 hour',
             interval '14 days'
        from generate_series(1, $1::int) as g`,
-    [options.assignments, firstMentor, options.mentors, options.now.toISOString(), spreadDays],
+    [options.assignments, firstMentor, options.mentors, options.now.toISOString(), spreadDays, minDays],
   )
 }
 
