@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type ReminderSink, startReminderSink } from '../src/reminder-sink.js'
 import { createAssignment, createMentor, lastContactDate } from '../src/seed.js'
 import { createServerDatabase, type ServerDatabase, serverAvailable } from './support/databases.js'
 
@@ -17,8 +18,13 @@ async function token(role: string) {
     .sign(new TextEncoder().encode(jwtSecret))
 }
 
-/** Starts the Edge Function under Deno on a free port; resolves with its base URL. */
-function startFunction(databaseUrl: string): Promise<{ url: string; process: ChildProcess }> {
+interface RunningFunction {
+  url: string
+  process: ChildProcess
+}
+
+/** Starts an Edge Function under Deno on a free port; resolves with its base URL. */
+function startFunction(name: string, env: Record<string, string>): Promise<RunningFunction> {
   const deno = spawn(
     here('../node_modules/.bin/deno'),
     [
@@ -28,15 +34,15 @@ function startFunction(databaseUrl: string): Promise<{ url: string; process: Chi
       '--allow-net',
       '--allow-env',
       '--allow-read',
-      here('../supabase/functions/reminder-admin/index.ts'),
+      '--allow-sys',
+      here(`../supabase/functions/${name}/index.ts`),
     ],
     {
       env: {
         ...process.env,
         NO_COLOR: '1',
         DENO_SERVE_ADDRESS: 'tcp:127.0.0.1:0',
-        SUPABASE_DB_URL: databaseUrl,
-        ADMIN_JWT_SECRET: jwtSecret,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -54,9 +60,16 @@ function startFunction(databaseUrl: string): Promise<{ url: string; process: Chi
   })
 }
 
+async function stopFunction(running: RunningFunction | undefined) {
+  if (!running || running.process.exitCode !== null) return
+  const exited = new Promise((resolve) => running.process.once('exit', resolve))
+  running.process.kill()
+  await exited
+}
+
 describe.skipIf(!hasServer)('the admin Edge Function under Deno against the PostgreSQL server', () => {
   let server: ServerDatabase
-  let edge: { url: string; process: ChildProcess }
+  let edge: RunningFunction | undefined
   let assignmentId: number
 
   beforeAll(async () => {
@@ -64,19 +77,15 @@ describe.skipIf(!hasServer)('the admin Edge Function under Deno against the Post
     const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
     assignmentId = await createAssignment(server.db, { mentorId, lastContactDate: new Date('2026-01-10T08:00:00Z') })
     // The first run downloads the npm: packages into Deno's cache.
-    edge = await startFunction(server.url)
+    edge = await startFunction('reminder-admin', { SUPABASE_DB_URL: server.url, ADMIN_JWT_SECRET: jwtSecret })
   }, 180_000)
   afterAll(async () => {
-    if (edge && edge.process.exitCode === null) {
-      const exited = new Promise((resolve) => edge.process.once('exit', resolve))
-      edge.process.kill()
-      await exited
-    }
+    await stopFunction(edge)
     await server?.drop()
   })
 
   const correct = async (bearer: string | null) =>
-    fetch(`${edge.url}/reminder-admin/assignments/${assignmentId}/last-contact-date`, {
+    fetch(`${edge?.url}/reminder-admin/assignments/${assignmentId}/last-contact-date`, {
       method: 'POST',
       headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
       body: JSON.stringify({ last_contact_date: '2026-01-02', reason: 'entered on paper' }),
@@ -99,5 +108,53 @@ describe.skipIf(!hasServer)('the admin Edge Function under Deno against the Post
       [assignmentId],
     )
     expect(rows).toEqual([{ actor: 'coordinator-1', reason: 'entered on paper' }])
+  })
+})
+
+describe.skipIf(!hasServer)('the dispatch Edge Function under Deno against the PostgreSQL server', () => {
+  let server: ServerDatabase
+  let sink: ReminderSink
+  let edge: RunningFunction | undefined
+
+  beforeAll(async () => {
+    server = await createServerDatabase()
+    sink = await startReminderSink()
+    const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
+    for (const daysAgo of [15, 20, 3]) {
+      await createAssignment(server.db, { mentorId, lastContactDate: new Date(Date.now() - daysAgo * 86_400_000) })
+    }
+    edge = await startFunction('reminder-dispatch', { SUPABASE_DB_URL: server.url, REMINDER_SERVICE_URL: sink.url })
+  }, 180_000)
+  afterAll(async () => {
+    await stopFunction(edge)
+    await sink?.close()
+    await server?.drop()
+  })
+
+  const invoke = async () => {
+    const response = await fetch(`${edge?.url}/reminder-dispatch`, { method: 'POST', body: '{}' })
+    return { status: response.status, body: await response.json() }
+  }
+
+  it('sends the due reminders once, and nothing on a second call', async () => {
+    expect(await invoke()).toEqual({
+      status: 200,
+      body: { ok: true, summary: { due: 2, sent: 2, failed: 0, already_sent: 0, first_error: null } },
+    })
+    expect((await invoke()).body.summary).toMatchObject({ due: 0, sent: 0 })
+    expect(sink.byKey.size).toBe(2)
+    expect([...sink.byKey.values()]).toEqual([1, 1])
+  })
+
+  it('answers 500 with the run error when the push service is down', async () => {
+    await createAssignment(server.db, {
+      mentorId: await createMentor(server.db, 'Mentor B', 'mentor-b@example.org'),
+      lastContactDate: new Date(Date.now() - 30 * 86_400_000),
+    })
+    sink.setDown(true)
+    expect(await invoke()).toEqual({
+      status: 500,
+      body: { ok: false, error: '1 of 1 reminder sends failed (first error: reminder service answered 503)' },
+    })
   })
 })
