@@ -133,7 +133,7 @@ describe.skipIf(!hasServer)('the dispatch Edge Function under Deno against the P
 
   const invoke = async () => {
     const response = await fetch(`${edge?.url}/reminder-dispatch`, { method: 'POST', body: '{}' })
-    return { status: response.status, body: await response.json() }
+    return { status: response.status, body: (await response.json()) as { summary?: unknown } }
   }
 
   it('sends the due reminders once, and nothing on a second call', async () => {
