@@ -22,25 +22,26 @@ describe.each(backends)('registering an activity on $name', ({ open }) => {
   const assignmentLastContacted = (daysAgo: number) =>
     createAssignment(db, { mentorId, lastContactDate: daysBefore(today, daysAgo) })
 
-  it('resets last_contact_date when the mentor registers it directly', async () => {
+  // Each single-row path gets its own test: the kind of registration and who made it differ.
+  it.each([
+    { path: 'the mentor registers it directly', kind: 'direct', registeredBy: 'mentor-a', daysAgo: 1 },
+    { path: 'someone registers it on the mentor’s behalf', kind: 'proxy', registeredBy: 'colleague-b', daysAgo: 2 },
+    {
+      path: 'a coordinator registers it for the mentor',
+      kind: 'coordinator_proxy',
+      registeredBy: 'coordinator-c',
+      daysAgo: 3,
+    },
+  ] as const)('resets last_contact_date when $path', async ({ kind, registeredBy, daysAgo }) => {
     const assignmentId = await assignmentLastContacted(20)
-    const occurredAt = daysBefore(today, 1)
-    await registerActivity(db, { assignmentId, occurredAt, registeredBy: 'mentor-a', kind: 'direct' })
+    const occurredAt = daysBefore(today, daysAgo)
+    await registerActivity(db, { assignmentId, occurredAt, registeredBy, kind })
     expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
-  })
-
-  it('resets last_contact_date when someone registers it on the mentor’s behalf', async () => {
-    const assignmentId = await assignmentLastContacted(20)
-    const occurredAt = daysBefore(today, 2)
-    await registerActivity(db, { assignmentId, occurredAt, registeredBy: 'colleague-b', kind: 'proxy' })
-    expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
-  })
-
-  it('resets last_contact_date when a coordinator registers it for the mentor', async () => {
-    const assignmentId = await assignmentLastContacted(20)
-    const occurredAt = daysBefore(today, 3)
-    await registerActivity(db, { assignmentId, occurredAt, registeredBy: 'coordinator-c', kind: 'coordinator_proxy' })
-    expect(await lastContactDate(db, assignmentId)).toEqual(occurredAt)
+    const { rows } = await db.query<{ registration_kind: string; registered_by: string }>(
+      'select registration_kind, registered_by from reminders.activities where assignment_id = $1',
+      [assignmentId],
+    )
+    expect(rows).toEqual([{ registration_kind: kind, registered_by: registeredBy }])
   })
 
   it('resets every assignment of a bulk registration, in one statement, to its latest activity', async () => {

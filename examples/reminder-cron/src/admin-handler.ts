@@ -1,7 +1,7 @@
-import { parseOptions } from '@cronwarden/core'
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
 import { z } from 'zod'
 import type { Db } from './db.js'
+import { clockSchema, dbSchema, parseStrictOptions } from './options.js'
 
 export type AdminRole = 'admin' | 'coordinator'
 
@@ -19,15 +19,13 @@ export interface AdminHandlerOptions {
 export type FetchHandler = (request: Request) => Promise<Response>
 
 const optionsSchema = z.strictObject({
-  db: z.custom<Db>((value) => typeof (value as Partial<Db> | null)?.query === 'function', {
-    message: 'expected a Db: an object with query(text, params)',
-  }),
+  db: dbSchema,
   jwtSecret: z.string().min(32, 'expected the JWT secret (at least 32 characters)'),
   allowedRoles: z
     .array(z.enum(['admin', 'coordinator']))
     .min(1)
     .default(['admin', 'coordinator']),
-  now: z.custom<() => Date>((value) => typeof value === 'function', { message: 'expected a function' }).optional(),
+  now: clockSchema.optional(),
 })
 
 const bodySchema = z.strictObject({
@@ -63,12 +61,7 @@ interface AssignmentRow {
  * transaction, through `reminders.correct_last_contact_date`.
  */
 export function createAdminHandler(options: AdminHandlerOptions): FetchHandler {
-  const { db, jwtSecret, allowedRoles, now } = parseOptions(
-    optionsSchema,
-    options,
-    'createAdminHandler options',
-    Object.keys(optionsSchema.shape),
-  )
+  const { db, jwtSecret, allowedRoles, now } = parseStrictOptions(optionsSchema, options, 'createAdminHandler options')
   const key = new TextEncoder().encode(jwtSecret)
   const clock = now ?? (() => new Date())
 

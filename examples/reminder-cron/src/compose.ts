@@ -1,7 +1,8 @@
-import { type ExecutionLogStore, type Logger, type Notifier, parseOptions, withFailureAlerting } from '@cronwarden/core'
+import { type ExecutionLogStore, type Logger, type Notifier, withFailureAlerting } from '@cronwarden/core'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.js'
+import { parseStrictOptions } from './options.js'
 import { createReminderDispatchService, type ReminderDispatchServiceOptions } from './reminder-dispatch-service.js'
 import { createReminderJob } from './reminder-job.js'
 import type { ReminderSender } from './reminder-sender.js'
@@ -49,11 +50,10 @@ const optionsSchema = z.strictObject({
  * Edge Function differ only in what they pass here.
  */
 export function createReminderCron(options: ReminderCronOptions): () => Promise<DispatchSummary> {
-  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, dispatch, logger, host } = parseOptions(
+  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, dispatch, logger, host } = parseStrictOptions(
     optionsSchema,
     options,
     'createReminderCron options',
-    Object.keys(optionsSchema.shape),
   )
   const service = createReminderDispatchService({ ...dispatch, db, sender })
   return withFailureAlerting(createReminderJob(service, maxFailedShare), {

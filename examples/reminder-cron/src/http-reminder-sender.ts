@@ -1,6 +1,7 @@
-import { CronwardenError, parseOptions } from '@cronwarden/core'
+import { CronwardenError } from '@cronwarden/core'
 import { Pool } from 'undici'
 import { z } from 'zod'
+import { parseStrictOptions } from './options.js'
 import type { Reminder, ReminderSender, SendContext } from './reminder-sender.js'
 
 export interface HttpReminderSenderOptions {
@@ -44,11 +45,10 @@ const optionsSchema = z.strictObject({
  * concurrency the service asked for.
  */
 export function createHttpReminderSender(options: HttpReminderSenderOptions): HttpReminderSender {
-  const { url, headers, connections, timeoutMs } = parseOptions(
+  const { url, headers, connections, timeoutMs } = parseStrictOptions(
     optionsSchema,
     options,
     'createHttpReminderSender options',
-    Object.keys(optionsSchema.shape),
   )
   const target = new URL(url)
   const pool = new Pool(target.origin, { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs })

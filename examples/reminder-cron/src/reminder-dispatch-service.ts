@@ -1,7 +1,8 @@
-import { describeError, parseOptions } from '@cronwarden/core'
+import { describeError } from '@cronwarden/core'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, emptySummary } from './dispatch-summary.js'
+import { clockSchema, dbSchema, parseStrictOptions } from './options.js'
 import type { Reminder, ReminderSender } from './reminder-sender.js'
 
 export interface ReminderDispatchServiceOptions {
@@ -34,9 +35,7 @@ export interface ReminderDispatchService {
 }
 
 const optionsSchema = z.strictObject({
-  db: z.custom<Db>((value) => typeof (value as Partial<Db> | null)?.query === 'function', {
-    message: 'expected a Db: an object with query(text, params)',
-  }),
+  db: dbSchema,
   sender: z.custom<ReminderSender>((value) => typeof (value as Partial<ReminderSender> | null)?.send === 'function', {
     message: 'expected a ReminderSender: an object with send(reminder, { signal })',
   }),
@@ -47,7 +46,7 @@ const optionsSchema = z.strictObject({
     .int()
     .min(1_000)
     .default(15 * 60_000),
-  now: z.custom<() => Date>((value) => typeof value === 'function', { message: 'expected a function' }).optional(),
+  now: clockSchema.optional(),
 })
 
 interface ClaimRow {
@@ -142,11 +141,10 @@ interface Outcome {
  * overlapping runs, double triggers and retries after a crash never deliver it twice.
  */
 export function createReminderDispatchService(options: ReminderDispatchServiceOptions): ReminderDispatchService {
-  const { db, sender, batchSize, concurrency, staleClaimMs, now } = parseOptions(
+  const { db, sender, batchSize, concurrency, staleClaimMs, now } = parseStrictOptions(
     optionsSchema,
     options,
     'createReminderDispatchService options',
-    Object.keys(optionsSchema.shape),
   )
   const clock = now ?? (() => new Date())
 
