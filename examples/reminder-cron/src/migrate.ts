@@ -13,7 +13,9 @@ const MIGRATION_LOCK = 7_263_001
  * failed file leaves nothing behind and two migrators at once apply each file once.
  */
 export async function migrate(db: Db): Promise<string[]> {
+  // Under the lock too: two concurrent `create schema if not exists` can still collide.
   await db.exec(`
+    select pg_advisory_xact_lock(${MIGRATION_LOCK});
     create schema if not exists reminders;
     create table if not exists reminders.schema_migrations (
       version text primary key,
