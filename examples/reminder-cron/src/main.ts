@@ -42,6 +42,9 @@ try {
         .join(', '),
     })),
   )
+} catch (error) {
+  console.error(`The example stopped: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
 } finally {
   await close()
 }
