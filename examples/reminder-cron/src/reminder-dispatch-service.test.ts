@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { createMemoryStore, silentLogger } from '@cronwarden/core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -162,36 +164,58 @@ describe.skipIf(!hasServer)(
       expect((await store.listRuns(JOB_NAME)).map((run) => run.status)).toEqual(['succeeded', 'succeeded'])
     })
 
-    it('retries a claim never confirmed (lost connection after the send) with the same key, after the stale timeout', async () => {
-      // The run's database pool dies while the service is waiting for the push service: the
-      // reminder went out, but its confirmation can never be written.
-      const crashingPool = server.newPool()
-      sink = await startReminderSink({
-        onReminder: async () => {
-          if (!crashingPool.ended) await crashingPool.end()
-        },
-      })
-      const sender = createHttpReminderSender({ url: sink.url })
-      const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
-      await createAssignment(server.db, { mentorId, lastContactDate: daysBefore(today, 20) })
-      const staleClaimMs = 10 * 60_000
-      const runAt = (now: Date, db: Db) =>
-        createReminderDispatchService({ db, sender, now: () => now, staleClaimMs }).run({ runId: now.toISOString() })
+    it.each([
+      { crash: 'its process is killed', mode: 'kill' },
+      { crash: 'it loses its database connection', mode: 'disconnect' },
+    ] as const)(
+      'retries a reminder whose run crashed between send and confirmation ($crash) with the same key, after the stale timeout',
+      async ({ mode }) => {
+        // The crash happens while the push service holds the reminder: it is delivered, but
+        // its confirmation is never written.
+        let crashNow = async () => {}
+        sink = await startReminderSink({ onReminder: () => crashNow() })
+        const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
+        await createAssignment(server.db, { mentorId, lastContactDate: daysBefore(today, 20) })
+        const sender = createHttpReminderSender({ url: sink.url })
+        const staleClaimMs = 10 * 60_000
+        const runAt = (now: Date, db: Db) =>
+          createReminderDispatchService({ db, sender, now: () => now, staleClaimMs }).run({ runId: now.toISOString() })
 
-      await expect(runAt(today, fromPg(crashingPool))).rejects.toThrow()
-      const [claimed] = await dispatchRows(server.db)
-      expect(claimed).toMatchObject({ status: 'claimed', attempts: 1 })
+        if (mode === 'kill') {
+          const worker = spawn(
+            process.execPath,
+            ['--import', 'tsx', 'test/support/dispatch-once.ts', server.url, sink.url, today.toISOString()],
+            { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' },
+          )
+          const exited = new Promise((resolve) => worker.once('exit', (_code, signal) => resolve(signal)))
+          crashNow = async () => {
+            crashNow = async () => {}
+            worker.kill('SIGKILL')
+            await exited
+          }
+          expect(await exited).toBe('SIGKILL')
+        } else {
+          const pool = server.newPool()
+          crashNow = async () => {
+            crashNow = async () => {}
+            await pool.end()
+          }
+          await expect(runAt(today, fromPg(pool))).rejects.toThrow()
+        }
+        const [claimed] = await dispatchRows(server.db)
+        expect(claimed).toMatchObject({ status: 'claimed', attempts: 1 })
 
-      // Before the timeout the claim may still belong to a live run: leave it alone.
-      const early = await runAt(new Date(today.getTime() + staleClaimMs - 1_000), server.db)
-      expect(early).toMatchObject({ due: 1, sent: 0, already_sent: 1 })
+        // Before the timeout the claim may still belong to a live run: leave it alone.
+        const early = await runAt(new Date(today.getTime() + staleClaimMs - 1_000), server.db)
+        expect(early).toMatchObject({ due: 1, sent: 0, already_sent: 1 })
 
-      const late = await runAt(new Date(today.getTime() + staleClaimMs), server.db)
-      expect(late).toMatchObject({ due: 1, sent: 1, already_sent: 0 })
-      await sender.close()
+        const late = await runAt(new Date(today.getTime() + staleClaimMs), server.db)
+        expect(late).toMatchObject({ due: 1, sent: 1, already_sent: 0 })
+        await sender.close()
 
-      expect([...sink.byKey.entries()]).toEqual([[claimed?.idempotency_key, 2]])
-      expect((await dispatchRows(server.db))[0]).toMatchObject({ status: 'sent', attempts: 2 })
-    })
+        expect([...sink.byKey.entries()]).toEqual([[claimed?.idempotency_key, 2]])
+        expect((await dispatchRows(server.db))[0]).toMatchObject({ status: 'sent', attempts: 2 })
+      },
+    )
   },
 )
