@@ -63,7 +63,8 @@ export async function createServerDatabase({ migrated = true } = {}): Promise<Se
     db,
     newPool,
     async drop() {
-      await Promise.all(pools.filter((each) => !each.ended).map((each) => each.end()))
+      // Settled, not all: a pool a test broke must not leave the database behind.
+      await Promise.allSettled(pools.filter((each) => !each.ended).map((each) => each.end()))
       await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`))
     },
   }
