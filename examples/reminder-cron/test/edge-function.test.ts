@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ReminderSink, startReminderSink } from '../src/reminder-sink.js'
 import { createAssignment, createMentor, lastContactDate } from '../src/seed.js'
 import { createServerDatabase, type ServerDatabase, serverAvailable } from './support/databases.js'
+import { writeDenoTestConfig } from './support/deno-config.js'
 
 const jwtSecret = 'test-only-jwt-secret-with-at-least-32-characters'
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -21,16 +22,18 @@ async function token(role: string) {
 interface RunningFunction {
   url: string
   process: ChildProcess
+  removeConfig: () => Promise<void>
 }
 
 /** Starts an Edge Function under Deno on a free port; resolves with its base URL. */
-function startFunction(name: string, env: Record<string, string>): Promise<RunningFunction> {
+async function startFunction(name: string, env: Record<string, string>): Promise<RunningFunction> {
+  const config = await writeDenoTestConfig()
   const deno = spawn(
     here('../node_modules/.bin/deno'),
     [
       'run',
       '--config',
-      here('./deno/deno.json'),
+      config.path,
       '--allow-net',
       '--allow-env',
       '--allow-read',
@@ -52,7 +55,7 @@ function startFunction(name: string, env: Record<string, string>): Promise<Runni
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
       const match = /Listening on (http:\/\/[^/\s]+)/.exec(output)
-      if (match?.[1]) resolve({ url: match[1], process: deno })
+      if (match?.[1]) resolve({ url: match[1], process: deno, removeConfig: config.remove })
     }
     deno.stdout.on('data', onData)
     deno.stderr.on('data', onData)
@@ -61,10 +64,13 @@ function startFunction(name: string, env: Record<string, string>): Promise<Runni
 }
 
 async function stopFunction(running: RunningFunction | undefined) {
-  if (!running || running.process.exitCode !== null) return
-  const exited = new Promise((resolve) => running.process.once('exit', resolve))
-  running.process.kill()
-  await exited
+  if (!running) return
+  if (running.process.exitCode === null && running.process.signalCode === null) {
+    const exited = new Promise((resolve) => running.process.once('exit', resolve))
+    running.process.kill()
+    await exited
+  }
+  await running.removeConfig()
 }
 
 describe.skipIf(!hasServer)('the admin Edge Function under Deno against the PostgreSQL server', () => {
