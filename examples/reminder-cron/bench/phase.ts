@@ -1,0 +1,37 @@
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { fromPg } from '../src/db.js'
+import { createHttpReminderSender } from '../src/http-reminder-sender.js'
+import { createReminderDispatchService } from '../src/reminder-dispatch-service.js'
+import { naiveDispatch } from './naive-dispatch.js'
+
+// One measured dispatch run in a process of its own, so its peak RSS is its own.
+const [kind, databaseUrl, sinkUrl, nowIso] = process.argv.slice(2) as [string, string, string, string]
+const now = new Date(nowIso)
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
+const db = fromPg(pool)
+
+const started = performance.now()
+let sent: number
+if (kind === 'idle') {
+  // The same process with the same modules loaded, sending nothing: the RSS floor.
+  sent = 0
+} else if (kind === 'naive') {
+  sent = await naiveDispatch(db, sinkUrl, now, 'bench-naive')
+} else {
+  const sender = createHttpReminderSender({ url: sinkUrl, connections: 50 })
+  const summary = await createReminderDispatchService({
+    db,
+    sender,
+    now: () => now,
+    batchSize: 1_000,
+    concurrency: 50,
+  }).run({ runId: 'bench' })
+  if (summary.failed > 0) throw new Error(`bench run had failures: ${summary.first_error}`)
+  sent = summary.sent
+  await sender.close()
+}
+const elapsedMs = performance.now() - started
+await pool.end()
+// maxRSS is in kilobytes.
+process.send?.({ sent, elapsedMs, peakRssMb: process.resourceUsage().maxRSS / 1024 })

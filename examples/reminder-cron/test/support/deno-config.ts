@@ -1,0 +1,31 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const root = new URL('../../../../', import.meta.url)
+
+async function dependencies(packageJson: URL): Promise<Record<string, string>> {
+  const manifest = JSON.parse(await readFile(packageJson, 'utf8')) as { dependencies?: Record<string, string> }
+  return manifest.dependencies ?? {}
+}
+
+/**
+ * A deno.json for running the Edge Functions against this checkout: `@cronwarden/core` from
+ * its source (what it will be on npm), every other bare name as an `npm:` package at the
+ * version the package.json files declare, so a dependency core or the example gains later
+ * needs no edit here. Deployed functions use their own deno.json (`npm:@cronwarden/core`).
+ */
+export async function writeDenoTestConfig(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const imports: Record<string, string> = {}
+  for (const manifest of ['packages/core/package.json', 'examples/reminder-cron/package.json']) {
+    for (const [name, range] of Object.entries(await dependencies(new URL(manifest, root)))) {
+      if (!range.startsWith('workspace:')) imports[name] = `npm:${name}@${range}`
+    }
+  }
+  imports['@cronwarden/core'] = new URL('packages/core/src/index.ts', root).href
+  const dir = await mkdtemp(join(tmpdir(), 'cronwarden-deno-'))
+  const path = join(dir, 'deno.json')
+  // Core's source imports `./x.js` for `./x.ts`, as NodeNext wants: sloppy imports map them.
+  await writeFile(path, JSON.stringify({ imports, nodeModulesDir: 'none', unstable: ['sloppy-imports'] }, null, 2))
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) }
+}
