@@ -1,7 +1,8 @@
+import { parseOptions } from '@cronwarden/core'
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
 import { z } from 'zod'
 import type { Db } from './db.js'
-import { clockSchema, dbSchema, parseStrictOptions } from './options.js'
+import { clockSchema, dbSchema } from './options.js'
 
 export type AdminRole = 'admin' | 'coordinator'
 
@@ -61,7 +62,7 @@ interface AssignmentRow {
  * transaction, through `reminders.correct_last_contact_date`.
  */
 export function createAdminHandler(options: AdminHandlerOptions): FetchHandler {
-  const { db, jwtSecret, allowedRoles, now } = parseStrictOptions(optionsSchema, options, 'createAdminHandler options')
+  const { db, jwtSecret, allowedRoles, now } = parseOptions(optionsSchema, options, 'createAdminHandler options')
   const key = new TextEncoder().encode(jwtSecret)
   const clock = now ?? (() => new Date())
 

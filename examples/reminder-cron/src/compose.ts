@@ -1,8 +1,7 @@
-import { type ExecutionLogStore, type Logger, type Notifier, withFailureAlerting } from '@cronwarden/core'
+import { type ExecutionLogStore, type Logger, type Notifier, parseOptions, withFailureAlerting } from '@cronwarden/core'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.js'
-import { parseStrictOptions } from './options.js'
 import { createReminderDispatchService, type ReminderDispatchServiceOptions } from './reminder-dispatch-service.js'
 import { createReminderJob } from './reminder-job.js'
 import type { ReminderSender } from './reminder-sender.js'
@@ -50,7 +49,7 @@ const optionsSchema = z.strictObject({
  * Edge Function differ only in what they pass here.
  */
 export function createReminderCron(options: ReminderCronOptions): () => Promise<DispatchSummary> {
-  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, dispatch, logger, host } = parseStrictOptions(
+  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, dispatch, logger, host } = parseOptions(
     optionsSchema,
     options,
     'createReminderCron options',

@@ -1,7 +1,6 @@
-import { CronwardenError } from '@cronwarden/core'
+import { CronwardenError, parseOptions } from '@cronwarden/core'
 import { Pool } from 'undici'
 import { z } from 'zod'
-import { parseStrictOptions } from './options.js'
 import type { Reminder, ReminderSender, SendContext } from './reminder-sender.js'
 
 export interface HttpReminderSenderOptions {
@@ -45,7 +44,7 @@ const optionsSchema = z.strictObject({
  * concurrency the service asked for.
  */
 export function createHttpReminderSender(options: HttpReminderSenderOptions): HttpReminderSender {
-  const { url, headers, connections, timeoutMs } = parseStrictOptions(
+  const { url, headers, connections, timeoutMs } = parseOptions(
     optionsSchema,
     options,
     'createHttpReminderSender options',

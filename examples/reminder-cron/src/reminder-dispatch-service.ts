@@ -1,8 +1,8 @@
-import { describeError } from '@cronwarden/core'
+import { describeError, parseOptions } from '@cronwarden/core'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, emptySummary } from './dispatch-summary.js'
-import { clockSchema, dbSchema, parseStrictOptions } from './options.js'
+import { clockSchema, dbSchema } from './options.js'
 import type { Reminder, ReminderSender } from './reminder-sender.js'
 
 export interface ReminderDispatchServiceOptions {
@@ -141,7 +141,7 @@ interface Outcome {
  * overlapping runs, double triggers and retries after a crash never deliver it twice.
  */
 export function createReminderDispatchService(options: ReminderDispatchServiceOptions): ReminderDispatchService {
-  const { db, sender, batchSize, concurrency, staleClaimMs, now } = parseStrictOptions(
+  const { db, sender, batchSize, concurrency, staleClaimMs, now } = parseOptions(
     optionsSchema,
     options,
     'createReminderDispatchService options',

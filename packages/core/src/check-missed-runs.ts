@@ -85,15 +85,7 @@ const LOOKBACK_ROWS = 200
  * Edge Function, a worker). Returns the events this call sent.
  */
 export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<MissedRunEvent[]> {
-  const options = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options', [
-    'store',
-    'jobs',
-    'notifiers',
-    'notifyTimeoutMs',
-    'maxEventsPerJob',
-    'logger',
-    'now',
-  ])
+  const options = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options')
   const now = options.now ?? (() => new Date())
   const logger = options.logger ?? createJsonLineLogger()
   const sent: MissedRunEvent[] = []

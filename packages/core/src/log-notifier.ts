@@ -23,10 +23,7 @@ const logNotifierOptionsSchema = z.strictObject({
  * and a useful second channel next to chat or email.
  */
 export function createLogNotifier(options: LogNotifierOptions = {}): Notifier {
-  const { name, logger } = parseOptions(logNotifierOptionsSchema, options, 'createLogNotifier options', [
-    'name',
-    'logger',
-  ])
+  const { name, logger } = parseOptions(logNotifierOptionsSchema, options, 'createLogNotifier options')
   const sink = logger ?? createJsonLineLogger('cronwarden.alert')
   return {
     name,

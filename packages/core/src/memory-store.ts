@@ -61,10 +61,7 @@ interface MemoryRun {
  * is what makes every step atomic on one event loop. Nothing survives a restart.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLogStore {
-  const { maxRunsPerJob, now } = parseOptions(memoryStoreOptionsSchema, options, 'createMemoryStore options', [
-    'maxRunsPerJob',
-    'now',
-  ])
+  const { maxRunsPerJob, now } = parseOptions(memoryStoreOptionsSchema, options, 'createMemoryStore options')
   const jobs = new Map<string, JobState>()
   const runsById = new Map<string, MemoryRun>()
 

@@ -122,12 +122,7 @@ export interface ResolvedOptions {
 }
 
 export function resolveOptions(input: WithFailureAlertingOptions): ResolvedOptions {
-  const options = parseOptions(
-    withFailureAlertingOptionsSchema,
-    input,
-    'withFailureAlerting options',
-    Object.keys(withFailureAlertingOptionsSchema.shape),
-  )
+  const options = parseOptions(withFailureAlertingOptionsSchema, input, 'withFailureAlerting options')
   const { lock, ...rest } = options
   return {
     ...rest,

@@ -9,7 +9,7 @@ export function parseOptions<Schema extends z.ZodType>(
   schema: Schema,
   input: unknown,
   subject: string,
-  knownKeys: readonly string[] = [],
+  knownKeys: readonly string[] = keysOf(schema),
 ): z.output<Schema> {
   const result = schema.safeParse(input)
   if (result.success) return result.data
@@ -17,6 +17,12 @@ export function parseOptions<Schema extends z.ZodType>(
     subject,
     result.error.issues.flatMap((issue) => describeIssue(issue, knownKeys)),
   )
+}
+
+/** The keys an object schema knows, for "did you mean" hints. */
+function keysOf(schema: z.ZodType): string[] {
+  const shape = (schema as { shape?: unknown }).shape
+  return typeof shape === 'object' && shape !== null ? Object.keys(shape) : []
 }
 
 function describeIssue(issue: z.core.$ZodIssue, knownKeys: readonly string[]): OptionIssue[] {

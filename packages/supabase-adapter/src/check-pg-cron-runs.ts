@@ -91,7 +91,7 @@ const RECLAIM_AFTER_MS = 5 * 60_000
  * recorded once, and each transition is delivered by one caller. Call it every minute.
  */
 export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<PgCronCheckResult> {
-  const options = parseOptions(optionsSchema, input, 'checkPgCronRuns options', Object.keys(optionsSchema.shape))
+  const options = parseOptions(optionsSchema, input, 'checkPgCronRuns options')
   const sql = sqlRunner(options.db)
   const jobs = options.jobs.map((job) =>
     typeof job === 'string'

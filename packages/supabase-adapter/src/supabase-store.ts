@@ -40,7 +40,7 @@ const supabaseStoreOptionsSchema = z.strictObject({
  * the shipped SQL files) first.
  */
 export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLogStore {
-  const { db } = parseOptions(supabaseStoreOptionsSchema, options, 'createSupabaseStore options', ['db'])
+  const { db } = parseOptions(supabaseStoreOptionsSchema, options, 'createSupabaseStore options')
   const sql = sqlRunner(db)
   const call = (text: string, params: readonly unknown[]) => scalar(sql, text, params)
 
