@@ -1,0 +1,167 @@
+import { type AlertEvent, describeError, type Notifier, type NotifyContext, parseOptions } from '@cronwarden/core'
+import type { SendMailOptions } from 'nodemailer'
+import { EmailNotifierError } from './errors.js'
+import { DEFAULT_MESSAGE_ID_DOMAIN, type FormattedEmail, formatEmail } from './format-email.js'
+import {
+  type EmailNotifierOptions,
+  emailNotifierOptionsSchema,
+  type ParsedEmailNotifierOptions,
+  senderDomain,
+} from './options.js'
+import { describeFailure, type FailureContext, fromTransportError } from './smtp-failure.js'
+import {
+  isMailTransporter,
+  type MailTransporter,
+  type PreparedTransport,
+  prepareTransport,
+  type SmtpTransportOptions,
+  transportProblem,
+} from './transport.js'
+
+/**
+ * The transport's own connection, greeting and socket timeouts get this share of what is left
+ * of the budget, so they fire before the overall deadline and the error names the stage that
+ * hung; the deadline still catches a server that answers, slowly, forever.
+ */
+const STAGE_SHARE = 0.75
+
+/**
+ * Sends each alert event as an email through an SMTP server (any transactional provider's
+ * SMTP endpoint, or an internal relay). One send never outlives `timeoutMs` or the signal
+ * core passes in; a failure rejects with an `EmailNotifierError` naming the SMTP stage.
+ */
+export function createEmailNotifier(options: EmailNotifierOptions): Notifier {
+  const parsed = parseOptions(emailNotifierOptionsSchema, options, 'createEmailNotifier options')
+  const messageIdDomain = parsed.messageIdDomain ?? senderDomain(parsed.from) ?? DEFAULT_MESSAGE_ID_DOMAIN
+  const formatOptions =
+    parsed.subjectPrefix === undefined ? { messageIdDomain } : { messageIdDomain, subjectPrefix: parsed.subjectPrefix }
+  return {
+    name: parsed.name,
+    async notify(event: AlertEvent, context: NotifyContext) {
+      await send(parsed, formatEmail(event, formatOptions), context.signal)
+    },
+  }
+}
+
+async function send(options: ParsedEmailNotifierOptions, email: FormattedEmail, outerSignal: AbortSignal) {
+  const deadlineAt = Date.now() + options.timeoutMs
+  const deadline = new AbortController()
+  const timer = setTimeout(() => deadline.abort(), options.timeoutMs)
+  const signal = AbortSignal.any([outerSignal, deadline.signal])
+  let prepared: PreparedTransport | undefined
+  const failureContext = (): FailureContext => ({
+    notifierName: options.name,
+    server: prepared?.server ?? null,
+    secrets: prepared?.secrets ?? [],
+  })
+  try {
+    const source = await untilAborted(resolveTransport(options.transport, failureContext), signal)
+    const stageTimeoutMs = Math.max(1, Math.floor((deadlineAt - Date.now()) * STAGE_SHARE))
+    prepared = prepareTransport(source, stageTimeoutMs)
+    const info = await untilAborted(prepared.transporter.sendMail(toMail(options, email, signal)), signal)
+    const partial = partialRejection(info)
+    if (partial) {
+      throw describeFailure(
+        'recipients',
+        {
+          code: 'EENVELOPE',
+          responseCode: partial.responseCode,
+          rejected: partial.rejected,
+          reason: `the alert went to ${partial.accepted.join(', ')} only`,
+        },
+        failureContext(),
+      )
+    }
+  } catch (thrown) {
+    if (thrown instanceof EmailNotifierError) throw thrown
+    if (outerSignal.aborted) {
+      throw describeFailure(
+        'aborted',
+        { code: 'EABORT', reason: describeError(outerSignal.reason) },
+        failureContext(),
+        outerSignal.reason,
+      )
+    }
+    if (deadline.signal.aborted) {
+      throw describeFailure(
+        'timeout',
+        { code: 'ETIMEDOUT', reason: `not finished within timeoutMs (${options.timeoutMs} ms)` },
+        failureContext(),
+      )
+    }
+    throw fromTransportError(thrown, failureContext())
+  } finally {
+    clearTimeout(timer)
+    prepared?.close()
+  }
+}
+
+async function resolveTransport(
+  transport: ParsedEmailNotifierOptions['transport'],
+  failureContext: () => FailureContext,
+): Promise<string | SmtpTransportOptions | MailTransporter> {
+  if (typeof transport !== 'function') return transport
+  let resolved: unknown
+  try {
+    resolved = await transport()
+  } catch (cause) {
+    throw describeFailure('resolve-transport', { code: null, reason: describeError(cause) }, failureContext(), cause)
+  }
+  // A resolver hands back a URL or options; the value may hold a password, so it is never quoted.
+  const problem =
+    typeof resolved === 'function' || isMailTransporter(resolved)
+      ? 'expected a URL or SMTP options'
+      : transportProblem(resolved)
+  if (problem) {
+    throw describeFailure(
+      'resolve-transport',
+      { code: null, reason: `the transport function returned an unusable value: ${problem}` },
+      failureContext(),
+    )
+  }
+  return resolved as string | SmtpTransportOptions
+}
+
+function toMail(options: ParsedEmailNotifierOptions, email: FormattedEmail, signal: AbortSignal): SendMailOptions {
+  const { 'Message-ID': messageId, 'In-Reply-To': inReplyTo, References: references, ...headers } = email.headers
+  return {
+    from: options.from,
+    to: options.to,
+    cc: options.cc,
+    bcc: options.bcc,
+    replyTo: options.replyTo,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    messageId,
+    inReplyTo,
+    references,
+    headers: { ...options.headers, ...headers },
+    signal,
+  }
+}
+
+/** The server took the message for some recipients and refused others: still a failed alert. */
+function partialRejection(info: unknown) {
+  if (typeof info !== 'object' || info === null) return null
+  const { accepted, rejected, rejectedErrors } = info as Record<string, unknown>
+  const addresses = (list: unknown) => (Array.isArray(list) ? list.map(String) : [])
+  if (addresses(rejected).length === 0) return null
+  const [firstError] = Array.isArray(rejectedErrors) ? rejectedErrors : []
+  const responseCode = (firstError as { responseCode?: unknown } | undefined)?.responseCode
+  return {
+    accepted: addresses(accepted),
+    rejected: addresses(rejected),
+    responseCode: typeof responseCode === 'number' ? responseCode : null,
+  }
+}
+
+/** Settles with the promise, or rejects as soon as the signal aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

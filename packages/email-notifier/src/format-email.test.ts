@@ -1,0 +1,170 @@
+import type { AlertEvent } from '@cronwarden/core'
+import { describe, expect, it } from 'vitest'
+import { failure, longRun, missedRun, recovery } from '../test/support/events.js'
+import { formatEmail } from './format-email.js'
+
+const domain = { messageIdDomain: 'example.org' }
+
+describe('formatEmail', () => {
+  it('says in the subject which job failed and how many times in a row', () => {
+    expect(formatEmail(failure).subject).toBe('assignment-follow-up-reminders failed 2 times in a row')
+  })
+
+  it('puts the error, failure count, last success, run id, start time and duration in the text body', () => {
+    const { text } = formatEmail(failure)
+    expect(text).toContain('push service answered 503 Service Unavailable')
+    expect(text).toMatch(/Failures in a row: +2\n/)
+    expect(text).toMatch(/Last success: +2026-01-03 06:00:38 UTC\n/)
+    expect(text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
+    expect(text).toMatch(/Run id: +5b0f8a52-3f1e-4a4f-9d8e-2f3c1b7a9e10\n/)
+    expect(text).toMatch(/Started at: +2026-01-05 06:00:00 UTC\n/)
+    expect(text).toMatch(/Duration: +41.3 s\n/)
+  })
+
+  it('carries the same facts in the HTML body', () => {
+    const { html } = formatEmail(failure)
+    expect(html).toContain('push service answered 503 Service Unavailable')
+    expect(html).toContain(
+      '<th align="left" style="padding:4px 16px 4px 0;font-weight:600;vertical-align:top">Last success</th>',
+    )
+    expect(html).toContain('2026-01-03 06:00:38 UTC')
+    expect(html).toContain('5b0f8a52-3f1e-4a4f-9d8e-2f3c1b7a9e10')
+    expect(html).toContain('41.3 s')
+  })
+
+  it('says "never" when the job has not succeeded yet', () => {
+    expect(formatEmail({ ...failure, last_success_at: null }).text).toMatch(/Last success: +never\n/)
+  })
+
+  it('escapes markup in the error message, so it renders as text in the HTML body', () => {
+    const hostile = { ...failure, error_message: '<script>alert("x")</script><img src=x onerror=1> & <b>bold</b>' }
+    const { html, text } = formatEmail(hostile)
+    expect(html).not.toContain('<script>')
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<b>')
+    expect(html).toContain(
+      '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=1&gt; &amp; &lt;b&gt;bold&lt;/b&gt;',
+    )
+    expect(text).toContain(hostile.error_message)
+  })
+
+  it('escapes markup in the job name too', () => {
+    const { html } = formatEmail({ ...failure, job_name: '<i>reminders</i>' })
+    expect(html).not.toContain('<i>')
+    expect(html).toContain('&lt;i&gt;reminders&lt;/i&gt;')
+  })
+
+  it('cuts a huge error message and says how much was left out', () => {
+    const { text, html } = formatEmail({ ...failure, error_message: 'x'.repeat(25_000) })
+    expect(text).toContain('… (15000 more characters in the execution log)')
+    expect(text.length).toBeLessThan(11_000)
+    expect(html).toContain('… (15000 more characters in the execution log)')
+  })
+
+  it('describes a long run with how long it has run and its limit', () => {
+    const email = formatEmail(longRun)
+    expect(email.subject).toBe('assignment-follow-up-reminders is still running after 30 min')
+    expect(email.text).toMatch(/Running for: +30 min\n/)
+    expect(email.text).toMatch(/Limit: +30 min\n/)
+    expect(email.text).toMatch(/Started at: +2026-01-07 06:00:00 UTC\n/)
+    expect(email.text).toContain(longRun.run_id)
+  })
+
+  it('describes a recovery with the streak length and how long the job was down', () => {
+    const email = formatEmail(recovery)
+    expect(email.subject).toBe('assignment-follow-up-reminders recovered after 3 failures')
+    expect(email.text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
+    expect(email.text).toMatch(/Succeeded at: +2026-01-06 06:00:12 UTC\n/)
+    expect(email.text).toMatch(/Down for: +48 h\n/)
+  })
+
+  it('describes a missed run with its schedule and the last run', () => {
+    const email = formatEmail(missedRun)
+    expect(email.subject).toBe('assignment-follow-up-reminders did not run at 2026-01-08 06:00:00 UTC')
+    expect(email.text).toMatch(/Schedule: +0 6 \* \* \* \(UTC\)\n/)
+    expect(email.text).toMatch(/Last run: +2026-01-07 06:00:00 UTC\n/)
+  })
+
+  it('puts the subject prefix before the subject', () => {
+    expect(formatEmail(failure, { subjectPrefix: '[cron]' }).subject).toBe(
+      '[cron] assignment-follow-up-reminders failed 2 times in a row',
+    )
+  })
+
+  it('names the job, run and event in custom headers and asks auto-responders to stay quiet', () => {
+    expect(formatEmail(failure, domain).headers).toMatchObject({
+      'X-Cronwarden-Event': 'consecutive_failures',
+      'X-Cronwarden-Job': 'assignment-follow-up-reminders',
+      'X-Cronwarden-Run-Id': failure.run_id,
+      'Auto-Submitted': 'auto-generated',
+    })
+  })
+
+  it('keeps line breaks in a job name out of the subject and headers', () => {
+    const email = formatEmail({ ...failure, job_name: 'reminders\r\nBcc: victim@example.net' })
+    expect(email.subject).toBe('reminders Bcc: victim@example.net failed 2 times in a row')
+    for (const value of Object.values(email.headers)) expect(value).not.toMatch(/[\r\n]/)
+  })
+
+  it('renders an event type it does not know instead of failing, listing its fields', () => {
+    const future = { type: 'quota_exceeded', job_name: 'reminders', run_id: 'run-9', used: 120 }
+    const email = formatEmail(future as unknown as AlertEvent)
+    expect(email.subject).toBe('reminders: quota_exceeded')
+    expect(email.text).toMatch(/used: +120\n/)
+    expect(email.headers['X-Cronwarden-Event']).toBe('quota_exceeded')
+    expect(email.headers['Message-ID']).toMatch(/^<[0-9a-f]{32}@cronwarden\.invalid>$/)
+  })
+
+  it('renders even a value that is not an event object', () => {
+    expect(formatEmail(null as unknown as AlertEvent).subject).toBe('unknown job: unknown')
+  })
+})
+
+describe('formatEmail threading', () => {
+  it('gives the first alert of a streak a Message-ID derived from the job and down_since alone', () => {
+    const first = formatEmail(failure, domain)
+    const again = formatEmail(
+      { ...failure, run_id: 'another-process', occurred_at: '2026-01-05T07:00:00.000Z' },
+      domain,
+    )
+    expect(first.headers['Message-ID']).toMatch(/^<incident\.[0-9a-f]{32}@example\.org>$/)
+    expect(again.headers['Message-ID']).toBe(first.headers['Message-ID'])
+    expect(first.headers['In-Reply-To']).toBeUndefined()
+  })
+
+  it('threads the recovery under the failure alert of the same streak', () => {
+    const root = formatEmail(failure, domain).headers['Message-ID']
+    const reply = formatEmail(recovery, domain).headers
+    expect(reply['In-Reply-To']).toBe(root)
+    expect(reply.References).toBe(root)
+    expect(reply['Message-ID']).not.toBe(root)
+    expect(reply['X-Cronwarden-Incident']).toBe(formatEmail(failure, domain).headers['X-Cronwarden-Incident'])
+  })
+
+  it('keeps one incident when down_since is written with another offset', () => {
+    const offset = formatEmail({ ...recovery, down_since: '2026-01-04T07:00:00.101+01:00' }, domain)
+    expect(offset.headers['In-Reply-To']).toBe(formatEmail(failure, domain).headers['Message-ID'])
+  })
+
+  it('starts a new thread for a new streak of the same job', () => {
+    const next = formatEmail({ ...failure, down_since: '2026-01-09T06:00:00.000Z' }, domain)
+    expect(next.headers['Message-ID']).not.toBe(formatEmail(failure, domain).headers['Message-ID'])
+  })
+
+  it('starts a thread with the first missed time and replies to it for later misses', () => {
+    const first = formatEmail(missedRun, domain).headers
+    const later = formatEmail(
+      { ...missedRun, run_id: 'missed-2026-01-09', expected_at: '2026-01-09T06:00:00.000Z' },
+      domain,
+    ).headers
+    expect(first['In-Reply-To']).toBeUndefined()
+    expect(later['In-Reply-To']).toBe(first['Message-ID'])
+  })
+
+  it('sends a long run on its own, outside any thread', () => {
+    const headers = formatEmail(longRun, domain).headers
+    expect(headers['In-Reply-To']).toBeUndefined()
+    expect(headers['X-Cronwarden-Incident']).toBeUndefined()
+    expect(headers['Message-ID']).toMatch(/@example\.org>$/)
+  })
+})

@@ -1,0 +1,256 @@
+import type {
+  AlertEvent,
+  ConsecutiveFailuresEvent,
+  LongRunningEvent,
+  MissedRunEvent,
+  RecoveredEvent,
+} from '@cronwarden/core'
+import { counted, formatDuration, formatTime, headerText } from './format-values.js'
+import { escapeHtml } from './html.js'
+import { normalizeTime, replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
+
+export interface FormatEmailOptions {
+  /** Put before every subject, e.g. `[cron]`. */
+  subjectPrefix?: string
+  /** Domain of the Message-IDs. Default `cronwarden.invalid`; the notifier uses the `from` domain. */
+  messageIdDomain?: string
+}
+
+export interface FormattedEmail {
+  subject: string
+  text: string
+  html: string
+  /**
+   * `Message-ID`, threading (`In-Reply-To`, `References`), `X-Cronwarden-*` headers naming the
+   * job, run and event, and `Auto-Submitted` so auto-responders do not answer an alert.
+   */
+  headers: Record<string, string>
+}
+
+export const DEFAULT_MESSAGE_ID_DOMAIN = 'cronwarden.invalid'
+
+/** A stack trace or a response body can be huge; an alert needs its start. */
+const MAX_ERROR_CHARS = 10_000
+
+/** What one email says, before it is rendered as text and as HTML. */
+interface EmailContent {
+  subject: string
+  summary: string
+  error: string | null
+  rows: ReadonlyArray<readonly [label: string, value: string]>
+  note: string | null
+  thread: ThreadIds
+  /** For the `X-Cronwarden-*` headers. */
+  event: { type: string; job: string; runId: string }
+}
+
+/**
+ * Renders one alert event as an email. Pure: the same event and options always give the same
+ * email, Message-ID included, which is what lets separate processes thread one incident.
+ */
+export function formatEmail(event: AlertEvent, options: FormatEmailOptions = {}): FormattedEmail {
+  const domain = options.messageIdDomain ?? DEFAULT_MESSAGE_ID_DOMAIN
+  const content = describeEvent(event, domain)
+  const prefix = headerText(options.subjectPrefix ?? '')
+  const subject = headerText(prefix ? `${prefix} ${content.subject}` : content.subject, 998)
+  return {
+    subject,
+    text: renderText(content),
+    html: renderHtml(content, subject),
+    headers: renderHeaders(content),
+  }
+}
+
+function describeEvent(event: AlertEvent, domain: string): EmailContent {
+  if (typeof event !== 'object' || event === null) return describeUnknown(event, domain)
+  switch (event.type) {
+    case 'consecutive_failures':
+      return describeFailures(event, domain)
+    case 'long_running':
+      return describeLongRun(event, domain)
+    case 'recovered':
+      return describeRecovery(event, domain)
+    case 'missed_run':
+      return describeMissedRun(event, domain)
+    default: {
+      // Compile time: a new event type in core must be handled here. Run time: events are
+      // data from a wire or a table, so a newer sender's type still gets a readable email.
+      const unknownEvent: never = event
+      return describeUnknown(unknownEvent, domain)
+    }
+  }
+}
+
+function describeFailures(event: ConsecutiveFailuresEvent, domain: string): EmailContent {
+  const job = event.job_name
+  return {
+    subject: `${job} failed ${event.consecutive_failure_count} times in a row`,
+    summary: `The job "${job}" failed ${event.consecutive_failure_count} times in a row (alert threshold: ${event.threshold}).`,
+    error: event.error_message,
+    rows: [
+      ['Job', job],
+      ['Failures in a row', String(event.consecutive_failure_count)],
+      ['Failing since', formatTime(event.down_since)],
+      ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+      ['Run id', event.run_id],
+      ['Started at', formatTime(event.started_at)],
+      ['Duration', formatDuration(event.duration_ms)],
+    ],
+    note: 'This is the only alert for this streak: later failures are recorded in the execution log but not alerted again.',
+    event: { type: event.type, job, runId: event.run_id },
+    thread: rootIds(job, event.down_since, domain),
+  }
+}
+
+function describeLongRun(event: LongRunningEvent, domain: string): EmailContent {
+  const job = event.job_name
+  return {
+    subject: `${job} is still running after ${formatDuration(event.running_for_ms)}`,
+    summary: `A run of "${job}" has been running for ${formatDuration(event.running_for_ms)}, longer than its limit of ${formatDuration(event.max_runtime_ms)}. It has not finished yet.`,
+    error: null,
+    rows: [
+      ['Job', job],
+      ['Running for', formatDuration(event.running_for_ms)],
+      ['Limit', formatDuration(event.max_runtime_ms)],
+      ['Run id', event.run_id],
+      ['Started at', formatTime(event.started_at)],
+      ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+    ],
+    note: null,
+    event: { type: event.type, job, runId: event.run_id },
+    thread: standaloneIds(['long_running', job, event.run_id], domain),
+  }
+}
+
+function describeRecovery(event: RecoveredEvent, domain: string): EmailContent {
+  const job = event.job_name
+  const downFor = Date.parse(event.last_success_at) - Date.parse(event.down_since)
+  return {
+    subject: `${job} recovered after ${counted(event.failures_in_streak, 'failure')}`,
+    summary: `The job "${job}" succeeded again after ${counted(event.failures_in_streak, 'consecutive failure')}.`,
+    error: null,
+    rows: [
+      ['Job', job],
+      ['Failures in the streak', String(event.failures_in_streak)],
+      ['Failing since', formatTime(event.down_since)],
+      ['Succeeded at', formatTime(event.last_success_at)],
+      ['Down for', formatDuration(downFor)],
+      ['Run id', event.run_id],
+    ],
+    note: null,
+    event: { type: event.type, job, runId: event.run_id },
+    thread: replyIds(job, event.down_since, ['recovered', event.run_id], domain),
+  }
+}
+
+function describeMissedRun(event: MissedRunEvent, domain: string): EmailContent {
+  const job = event.job_name
+  // The first missed time opens the incident; later misses of the same outage reply to it.
+  const opensIncident = normalizeTime(event.expected_at) === normalizeTime(event.down_since)
+  return {
+    subject: `${job} did not run at ${formatTime(event.expected_at)}`,
+    summary: `No run of "${job}" started at its scheduled time ${formatTime(event.expected_at)} (schedule "${event.schedule}", ${event.timezone}, grace ${formatDuration(event.grace_ms)}).`,
+    error: null,
+    rows: [
+      ['Job', job],
+      ['Scheduled at', formatTime(event.expected_at)],
+      ['Schedule', `${event.schedule} (${event.timezone})`],
+      ['Missing since', formatTime(event.down_since)],
+      ['Last run', event.last_run_at === null ? 'never' : formatTime(event.last_run_at)],
+      ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+    ],
+    note: null,
+    event: { type: event.type, job, runId: event.run_id },
+    thread: opensIncident
+      ? rootIds(job, event.down_since, domain)
+      : replyIds(job, event.down_since, ['missed_run', event.expected_at], domain),
+  }
+}
+
+function describeUnknown(event: unknown, domain: string): EmailContent {
+  const fields = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {}
+  const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : null)
+  const job = text('job_name') ?? 'unknown job'
+  const type = text('type') ?? 'unknown'
+  const downSince = text('down_since')
+  const runId = text('run_id') ?? ''
+  return {
+    subject: `${job}: ${type}`,
+    summary: `cronwarden sent a "${type}" event about "${job}", a type this version of @cronwarden/email-notifier does not know. Its fields:`,
+    error: null,
+    rows: Object.entries(fields).map(([key, value]) => [key, describeValue(value)] as const),
+    note: null,
+    event: { type, job, runId },
+    thread: downSince
+      ? replyIds(job, downSince, [type, runId], domain)
+      : standaloneIds([type, job, runId, text('occurred_at') ?? ''], domain),
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+function truncatedError(error: string): string {
+  if (error.length <= MAX_ERROR_CHARS) return error
+  return `${error.slice(0, MAX_ERROR_CHARS)}\n… (${error.length - MAX_ERROR_CHARS} more characters in the execution log)`
+}
+
+function renderText(content: EmailContent): string {
+  const width = Math.max(...content.rows.map(([label]) => label.length))
+  const lines = [content.summary, '']
+  if (content.error !== null) lines.push('Error:', truncatedError(content.error), '')
+  for (const [label, value] of content.rows) lines.push(`${`${label}:`.padEnd(width + 2)}${value}`)
+  if (content.note) lines.push('', content.note)
+  lines.push('', '-- ', 'Sent by cronwarden')
+  return `${lines.join('\n')}\n`
+}
+
+function renderHtml(content: EmailContent, subject: string): string {
+  const rows = content.rows
+    .map(
+      ([label, value]) =>
+        `<tr><th align="left" style="padding:4px 16px 4px 0;font-weight:600;vertical-align:top">${escapeHtml(label)}</th>` +
+        `<td style="padding:4px 0;vertical-align:top">${escapeHtml(value)}</td></tr>`,
+    )
+    .join('\n')
+  const error =
+    content.error === null
+      ? ''
+      : `<pre style="white-space:pre-wrap;word-break:break-word;background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:12px;font-size:13px">${escapeHtml(truncatedError(content.error))}</pre>\n`
+  const note = content.note ? `<p style="color:#59636e">${escapeHtml(content.note)}</p>\n` : ''
+  return [
+    '<!doctype html>',
+    '<html>',
+    `<head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;color:#1f2328">',
+    `<p style="font-size:16px"><strong>${escapeHtml(content.summary)}</strong></p>`,
+    `${error}<table style="border-collapse:collapse">\n${rows}\n</table>`,
+    `${note}<p style="color:#59636e;font-size:12px">Sent by cronwarden</p>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n')
+}
+
+function renderHeaders({ thread, event }: EmailContent): Record<string, string> {
+  const headers: Record<string, string> = { 'Message-ID': thread.messageId }
+  if (thread.inReplyTo) {
+    headers['In-Reply-To'] = thread.inReplyTo
+    headers.References = thread.inReplyTo
+  }
+  headers['X-Cronwarden-Event'] = headerText(event.type)
+  headers['X-Cronwarden-Job'] = headerText(event.job)
+  headers['X-Cronwarden-Run-Id'] = headerText(event.runId)
+  if (thread.incident) headers['X-Cronwarden-Incident'] = thread.incident
+  // RFC 3834: out-of-office and other auto-responders must not answer an automatic alert;
+  // the second header is what Exchange reads for the same purpose.
+  headers['Auto-Submitted'] = 'auto-generated'
+  headers['X-Auto-Response-Suppress'] = 'All'
+  return headers
+}

@@ -1,0 +1,97 @@
+import { domainToASCII } from 'node:url'
+import addressparser from 'nodemailer/lib/addressparser'
+import { z } from 'zod'
+import { type EmailTransport, transportProblem } from './transport.js'
+
+export interface EmailNotifierOptions {
+  /** Names the notifier in delivery records. Default `email`. */
+  name?: string
+  /**
+   * An SMTP URL (`smtps://user:password@smtp.example.org:465`), nodemailer SMTP transport
+   * options, a nodemailer transporter, or a function returning a URL or options (resolved
+   * before each send, e.g. a Vault secret).
+   */
+  transport: EmailTransport
+  /** The sender, e.g. `cron alerts <alerts@example.org>`. Its domain names the Message-IDs. */
+  from: string
+  /** One address, a comma-separated list, or an array. */
+  to: string | readonly string[]
+  cc?: string | readonly string[]
+  bcc?: string | readonly string[]
+  replyTo?: string
+  /** Put before every subject, e.g. `[cron]`, for inbox filters. */
+  subjectPrefix?: string
+  /**
+   * The whole send, from resolving the transport to the server's last reply. Default 4000:
+   * keep it below core's `notifyTimeoutMs` (default 5000), so the record names the SMTP
+   * stage that hung rather than a bare timeout.
+   */
+  timeoutMs?: number
+  /** Domain of the Message-IDs. Default: the domain of `from`. */
+  messageIdDomain?: string
+  /** Extra headers, e.g. a provider's message stream or configuration set. */
+  headers?: Record<string, string>
+}
+
+export const DEFAULT_TIMEOUT_MS = 4000
+const MAX_TIMEOUT_MS = 600_000
+
+/** Headers this package sets itself, or that have their own option. */
+const RESERVED_HEADERS =
+  /^(message-id|in-reply-to|references|from|to|cc|bcc|reply-to|subject|auto-submitted|x-cronwarden-.*)$/i
+/** RFC 5322 field names: printable ASCII except the colon. */
+const HEADER_NAME = /^[\x21-\x39\x3b-\x7e]+$/
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+
+function mailboxes(value: string): string[] {
+  return addressparser(value, { flatten: true }).map((mailbox) => mailbox.address)
+}
+
+const isAddress = (address: string) => /^[^\s@]+@[^\s@]+$/.test(address)
+const isAddressList = (value: string) => mailboxes(value).length > 0 && mailboxes(value).every(isAddress)
+
+/** The ASCII domain of the sender's address, or null when it has none usable in a Message-ID. */
+export function senderDomain(from: string): string | null {
+  const [mailbox, ...others] = mailboxes(from)
+  if (!mailbox || others.length > 0 || !isAddress(mailbox)) return null
+  const domain = domainToASCII(mailbox.slice(mailbox.lastIndexOf('@') + 1))
+  return HOSTNAME.test(domain) ? domain.toLowerCase() : null
+}
+
+const addressList = z
+  .string()
+  .refine(isAddressList, { message: 'expected email addresses such as "ops@example.org" or "Ops <ops@example.org>"' })
+const recipients = z.union([addressList, z.array(addressList).min(1)])
+
+const headers = z.record(z.string(), z.string()).superRefine((record, context) => {
+  for (const [name, value] of Object.entries(record)) {
+    if (!HEADER_NAME.test(name)) {
+      context.addIssue({ code: 'custom', path: [name], message: 'not a valid header name' })
+    } else if (RESERVED_HEADERS.test(name)) {
+      context.addIssue({ code: 'custom', path: [name], message: 'is set by the notifier or by its own option' })
+    }
+    if (/[\r\n]/.test(value)) {
+      context.addIssue({ code: 'custom', path: [name], message: 'a header value must not contain a line break' })
+    }
+  }
+})
+
+export const emailNotifierOptionsSchema = z.strictObject({
+  name: z.string().min(1).default('email'),
+  transport: z.custom<EmailTransport>((value) => transportProblem(value) === null, {
+    error: (issue) => transportProblem(issue.input) ?? 'expected a transport',
+  }),
+  from: z.string().refine((value) => senderDomain(value) !== null, {
+    message: 'expected one sender address such as "cron alerts <alerts@example.org>"',
+  }),
+  to: recipients,
+  cc: recipients.optional(),
+  bcc: recipients.optional(),
+  replyTo: addressList.optional(),
+  subjectPrefix: z.string().max(200).optional(),
+  timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
+  messageIdDomain: z.string().regex(HOSTNAME, { message: 'expected a domain name such as "example.org"' }).optional(),
+  headers: headers.optional(),
+})
+
+export type ParsedEmailNotifierOptions = z.output<typeof emailNotifierOptionsSchema>

@@ -1,0 +1,124 @@
+import type { SendMailOptions } from 'nodemailer'
+import { createTransport } from 'nodemailer'
+import { parseConnectionUrl } from 'nodemailer/lib/shared'
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport'
+
+/** nodemailer's SMTP transport options (`host`, `port`, `secure`, `auth`, `tls`, ...). */
+export type SmtpTransportOptions = SMTPTransportOptions
+
+/** Anything with nodemailer's `sendMail`: a transporter you built yourself (pooled, SES, ...). */
+export interface MailTransporter {
+  sendMail(mail: SendMailOptions): Promise<unknown>
+}
+
+/** Called before each send, so a rotated secret (a Vault entry, say) is picked up without a restart. */
+export type TransportResolver = () => string | SmtpTransportOptions | Promise<string | SmtpTransportOptions>
+
+/** An SMTP URL, SMTP transport options, a transporter, or a function resolving to a URL or options. */
+export type EmailTransport = string | SmtpTransportOptions | MailTransporter | TransportResolver
+
+/** A transporter ready for one send, with what an error message may say about it. */
+export interface PreparedTransport {
+  transporter: MailTransporter
+  /** Ends connections this package opened; a transporter the caller built is left alone. */
+  close(): void
+  /** `host:port`; never the URL, which may carry credentials. Null for a caller's transporter. */
+  server: string | null
+  /** Values to scrub from error messages. */
+  secrets: string[]
+}
+
+const SMTP_PROTOCOLS = new Set(['smtp:', 'smtps:'])
+
+/** Why a value cannot be used as an SMTP URL, or null. The value itself is never quoted. */
+export function smtpUrlProblem(value: string): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'expected an SMTP URL such as smtps://user:password@smtp.example.org:465 (the value is not a URL)'
+  }
+  if (!SMTP_PROTOCOLS.has(url.protocol)) return `expected an smtp:// or smtps:// URL, not ${url.protocol}//`
+  if (!url.hostname) return 'the SMTP URL names no host'
+  return null
+}
+
+export function isMailTransporter(value: unknown): value is MailTransporter {
+  return typeof value === 'object' && value !== null && typeof (value as MailTransporter).sendMail === 'function'
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false
+  const prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}
+
+/** Why a value is not a usable transport, or null. */
+export function transportProblem(value: unknown): string | null {
+  if (typeof value === 'string') return smtpUrlProblem(value)
+  if (typeof value === 'function' || isMailTransporter(value)) return null
+  if (isPlainObject(value)) return typeof value.url === 'string' ? smtpUrlProblem(value.url) : null
+  return 'expected an SMTP URL (smtp:// or smtps://), SMTP transport options, a nodemailer transporter, or a function returning a URL or options'
+}
+
+/**
+ * Builds this send's transporter. An SMTP URL or options get a fresh transporter whose
+ * connection, greeting, DNS and socket timeouts are cut to `stageTimeoutMs`, so the stage
+ * that hangs is the one reported, inside the notifier's budget.
+ */
+export function prepareTransport(source: string | SmtpTransportOptions | MailTransporter, stageTimeoutMs: number) {
+  if (isMailTransporter(source)) {
+    return { transporter: source, close: () => {}, server: null, secrets: [] } satisfies PreparedTransport
+  }
+  const options: SmtpTransportOptions =
+    typeof source === 'string'
+      ? { ...(parseConnectionUrl(source) as SmtpTransportOptions), url: source }
+      : expandUrl(source)
+  const { url, ...smtpOptions } = options
+  const bounded: SmtpTransportOptions = {
+    ...smtpOptions,
+    connectionTimeout: within(smtpOptions.connectionTimeout, stageTimeoutMs),
+    greetingTimeout: within(smtpOptions.greetingTimeout, stageTimeoutMs),
+    socketTimeout: within(smtpOptions.socketTimeout, stageTimeoutMs),
+    dnsTimeout: within(smtpOptions.dnsTimeout, stageTimeoutMs),
+  }
+  const transporter = createTransport(bounded)
+  return {
+    transporter,
+    close: () => transporter.close(),
+    server: serverLabel(bounded),
+    secrets: secretsOf(smtpOptions, url),
+  } satisfies PreparedTransport
+}
+
+/** Options may carry a `url` next to other keys (nodemailer's own shape): the keys win. */
+function expandUrl(options: SmtpTransportOptions): SmtpTransportOptions {
+  if (typeof options.url !== 'string') return options
+  return { ...(parseConnectionUrl(options.url) as SmtpTransportOptions), ...options }
+}
+
+function within(configured: number | undefined, limit: number): number {
+  return typeof configured === 'number' && configured > 0 ? Math.min(configured, limit) : limit
+}
+
+function serverLabel(options: SmtpTransportOptions): string | null {
+  const host = options.host ?? options.service
+  if (!host) return null
+  // nodemailer's own default ports, so the label names the port actually tried.
+  const port = options.port ?? (options.secure ? 465 : 587)
+  return `${host}:${port}`
+}
+
+function secretsOf(options: SmtpTransportOptions, url: string | undefined): string[] {
+  const auth = options.auth ?? {}
+  const values: unknown[] = [
+    url,
+    auth.user,
+    auth.pass,
+    auth.accessToken,
+    auth.refreshToken,
+    auth.clientSecret,
+    auth.privateKey,
+  ]
+  return values.filter((value): value is string => typeof value === 'string' && value.length > 0)
+}
