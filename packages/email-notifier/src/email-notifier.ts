@@ -19,13 +19,6 @@ import {
 } from './transport.js'
 
 /**
- * The transport's own connection, greeting and socket timeouts get this share of what is left
- * of the budget, so they fire before the overall deadline and the error names the stage that
- * hung; the deadline still catches a server that answers, slowly, forever.
- */
-const STAGE_SHARE = 0.75
-
-/**
  * Sends each alert event as an email through an SMTP server (any transactional provider's
  * SMTP endpoint, or an internal relay). One send never outlives `timeoutMs` or the signal
  * core passes in; a failure rejects with an `EmailNotifierError` naming the SMTP stage.
@@ -56,8 +49,7 @@ async function send(options: ParsedEmailNotifierOptions, email: FormattedEmail, 
   })
   try {
     const source = await untilAborted(resolveTransport(options.transport, failureContext), signal)
-    const stageTimeoutMs = Math.max(1, Math.floor((deadlineAt - Date.now()) * STAGE_SHARE))
-    prepared = prepareTransport(source, stageTimeoutMs)
+    prepared = prepareTransport(source, deadlineAt - Date.now())
     const info = await untilAborted(prepared.transporter.sendMail(toMail(options, email, signal)), signal)
     const partial = partialRejection(info)
     if (partial) {

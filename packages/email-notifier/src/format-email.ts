@@ -158,6 +158,7 @@ function describeMissedRun(event: MissedRunEvent, domain: string): EmailContent 
       ['Missing since', formatTime(event.down_since)],
       ['Last run', event.last_run_at === null ? 'never' : formatTime(event.last_run_at)],
       ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+      ['Run id', event.run_id],
     ],
     note: null,
     event: { type: event.type, job, runId: event.run_id },

@@ -91,7 +91,8 @@ function stageOf(fields: TransportErrorFields): SmtpStage {
   const { code, command, timeoutType } = fields
   if (code === 'EDNS') return 'dns'
   if (code === 'ETLS' || code === 'EREQUIRETLS' || timeoutType === 'UPGRADE_TIMEOUT') return 'tls'
-  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2') return 'auth'
+  // 530: the server wants AUTH first (it says so at MAIL FROM when no credentials were given).
+  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2' || fields.responseCode === 530) return 'auth'
   if (timeoutType === 'CONNECT_TIMEOUT') return 'connect'
   if (timeoutType === 'GREETING_TIMEOUT') return 'greeting'
   if (command === 'MAIL FROM') return 'sender'

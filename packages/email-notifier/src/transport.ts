@@ -62,11 +62,20 @@ export function transportProblem(value: unknown): string | null {
 }
 
 /**
- * Builds this send's transporter. An SMTP URL or options get a fresh transporter whose
- * connection, greeting, DNS and socket timeouts are cut to `stageTimeoutMs`, so the stage
- * that hangs is the one reported, inside the notifier's budget.
+ * Shares of the remaining budget for the transport's own timers. They fire before the
+ * notifier's overall deadline, so the error names the stage that hung; the deadline still
+ * catches a server that keeps answering, slowly, forever. Setup (DNS, connect, greeting, TLS)
+ * ends before socket inactivity would, so a silent server is reported as "no greeting" and
+ * not as a generic socket timeout.
  */
-export function prepareTransport(source: string | SmtpTransportOptions | MailTransporter, stageTimeoutMs: number) {
+const SETUP_SHARE = 0.75
+const SOCKET_SHARE = 0.9
+
+/**
+ * Builds this send's transporter. An SMTP URL or options get a fresh transporter whose
+ * timeouts fit in `remainingMs`; a shorter timeout the caller configured is kept.
+ */
+export function prepareTransport(source: string | SmtpTransportOptions | MailTransporter, remainingMs: number) {
   if (isMailTransporter(source)) {
     return { transporter: source, close: () => {}, server: null, secrets: [] } satisfies PreparedTransport
   }
@@ -75,12 +84,13 @@ export function prepareTransport(source: string | SmtpTransportOptions | MailTra
       ? { ...(parseConnectionUrl(source) as SmtpTransportOptions), url: source }
       : expandUrl(source)
   const { url, ...smtpOptions } = options
+  const setupMs = share(remainingMs, SETUP_SHARE)
   const bounded: SmtpTransportOptions = {
     ...smtpOptions,
-    connectionTimeout: within(smtpOptions.connectionTimeout, stageTimeoutMs),
-    greetingTimeout: within(smtpOptions.greetingTimeout, stageTimeoutMs),
-    socketTimeout: within(smtpOptions.socketTimeout, stageTimeoutMs),
-    dnsTimeout: within(smtpOptions.dnsTimeout, stageTimeoutMs),
+    connectionTimeout: within(smtpOptions.connectionTimeout, setupMs),
+    greetingTimeout: within(smtpOptions.greetingTimeout, setupMs),
+    dnsTimeout: within(smtpOptions.dnsTimeout, setupMs),
+    socketTimeout: within(smtpOptions.socketTimeout, share(remainingMs, SOCKET_SHARE)),
   }
   const transporter = createTransport(bounded)
   return {
@@ -95,6 +105,10 @@ export function prepareTransport(source: string | SmtpTransportOptions | MailTra
 function expandUrl(options: SmtpTransportOptions): SmtpTransportOptions {
   if (typeof options.url !== 'string') return options
   return { ...(parseConnectionUrl(options.url) as SmtpTransportOptions), ...options }
+}
+
+function share(remainingMs: number, fraction: number): number {
+  return Math.max(1, Math.floor(remainingMs * fraction))
 }
 
 function within(configured: number | undefined, limit: number): number {
