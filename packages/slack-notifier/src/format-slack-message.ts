@@ -6,7 +6,7 @@ import type {
   RecoveredEvent,
 } from '@cronwarden/core'
 import { neutralizeBackticks } from './escape.js'
-import { formatDuration, slackDate } from './format-time.js'
+import { formatDuration, slackDate, utcText } from './format-time.js'
 import { SLACK_LIMITS } from './slack-limits.js'
 import type { ContextBlock, HeaderBlock, MrkdwnTextObject, SlackMessage } from './slack-message.js'
 import { fitEscaped } from './truncate.js'
@@ -113,7 +113,7 @@ function formatMissedRun(event: MissedRunEvent): SlackMessage {
   const what = 'missed its scheduled run'
   const grace = formatDuration(event.grace_ms)
   return {
-    text: fallback(`${ICONS.missed_run} `, event.job_name, ` ${what} at `, event.expected_at),
+    text: fallback(`${ICONS.missed_run} `, event.job_name, ` ${what} at ${utcText(event.expected_at)}`),
     blocks: [
       header(ICONS.missed_run, event.job_name, what),
       {

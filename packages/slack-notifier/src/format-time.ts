@@ -6,9 +6,15 @@ import { escapeSlackText } from './escape.js'
  */
 export function slackDate(iso: string): string {
   const millis = Date.parse(iso)
-  const fallback = escapeSlackText(iso).replaceAll('|', '¦')
-  if (Number.isNaN(millis)) return fallback
-  return `<!date^${Math.floor(millis / 1000)}^{date_short_pretty} at {time_secs}|${fallback}>`
+  if (Number.isNaN(millis)) return escapeSlackText(iso)
+  return `<!date^${Math.floor(millis / 1000)}^{date_short_pretty} at {time_secs}|${utcText(iso)}>`
+}
+
+/** `2026-11-28 03:00:00 UTC`: unambiguous where Slack's own date formatting is not shown. */
+export function utcText(iso: string): string {
+  const millis = Date.parse(iso)
+  if (Number.isNaN(millis)) return escapeSlackText(iso)
+  return `${new Date(millis).toISOString().slice(0, 19).replace('T', ' ')} UTC`
 }
 
 /** A duration a person reads at a glance: `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 3 min`. */

@@ -10,3 +10,4 @@ export type {
   SlackBlock,
   SlackMessage,
 } from './slack-message.js'
+export { createSlackNotifier, type SlackNotifierOptions, type WebhookUrlSource } from './slack-notifier.js'
