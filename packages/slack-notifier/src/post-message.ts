@@ -53,10 +53,9 @@ export async function postMessage(message: SlackMessage, options: PostOptions): 
     if (failure.kind === 'rate_limited') {
       waitMs = failure.waitMs ?? options.retryDelayMs
       if (rateLimited || waitMs >= remaining(options)) {
-        const asked = failure.waitMs === undefined ? 'without a Retry-After' : `to wait ${failure.waitMs} ms`
-        const why = rateLimited
-          ? 'a second time'
-          : `${asked}, more than the ${Math.max(0, Math.round(remaining(options)))} ms left`
+        const left = Math.max(0, Math.round(remaining(options)))
+        const asked = failure.waitMs === undefined ? `without a Retry-After` : `and asked to wait ${failure.waitMs} ms`
+        const why = rateLimited ? 'a second time' : `${asked}, more than the ${left} ms left`
         throw new SlackNotifierError(`Slack rate-limited the alert (HTTP 429) ${why}`, {
           code: 'rate_limited',
           status: 429,
