@@ -206,6 +206,24 @@ describe('createSlackNotifier', () => {
     expect(slack.requests).toHaveLength(0)
   })
 
+  it('ends at timeoutMs when the URL resolver never settles', async () => {
+    const notifier = createSlackNotifier({ webhookUrl: () => new Promise<string>(() => {}), timeoutMs: 100 })
+    const error = await rejection(notifier.notify(failuresEvent, context()))
+    expect(error).toMatchObject({ code: 'timeout' })
+    expect(error.message).toBe('The webhookUrl function did not settle within 100 ms (timeoutMs)')
+  })
+
+  it('sends nothing when the caller has already aborted', async () => {
+    const slack = await serve()
+    const controller = new AbortController()
+    controller.abort(new Error('too late'))
+    const error = await rejection(
+      createSlackNotifier({ webhookUrl: slack.url() }).notify(failuresEvent, { signal: controller.signal }),
+    )
+    expect(error).toMatchObject({ code: 'aborted' })
+    expect(slack.requests).toHaveLength(0)
+  })
+
   it('does not show a resolved value that is not a URL', async () => {
     const notifier = createSlackNotifier({ webhookUrl: async () => `not a url ${SECRET}` })
     const error = await rejection(notifier.notify(failuresEvent, context()))
