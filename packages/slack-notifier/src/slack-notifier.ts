@@ -39,7 +39,7 @@ const slackNotifierOptionsSchema = z.strictObject({
   retryDelayMs: z.number().int().min(0).max(MAX_TIMER_MS).default(250),
 })
 
-const KNOWN_KEYS = ['webhookUrl', 'name', 'timeoutMs', 'maxRetries', 'retryDelayMs']
+const KNOWN_KEYS = Object.keys(slackNotifierOptionsSchema.shape)
 
 /**
  * A notifier posting each event to a Slack incoming webhook as Block Kit. It rejects with a
