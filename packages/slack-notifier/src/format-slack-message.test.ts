@@ -192,6 +192,7 @@ describe('formatSlackMessage', () => {
         const message = formatSlackMessage(event)
         expect(slackMessageSchema.safeParse(message).error).toBeUndefined()
         expectNoLiveMarkup(message)
+        expect(message.text.length).toBeLessThanOrEqual(500)
         if (event.type === 'consecutive_failures' && event.error_message.trim() !== '') {
           expect(errorBody(message)).not.toContain('`')
         }

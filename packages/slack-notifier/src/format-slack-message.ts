@@ -183,15 +183,12 @@ function lastSuccess(at: string | null): ContextBlock {
  */
 function fallback(before: string, jobName: string, middle: string, detail = ''): string {
   const name = fitEscaped(jobName, 200, { marker: 'short' })
-  const rest = fitEscaped(detail, NOTIFICATION_LENGTH, {
+  const rest = fitEscaped(detail, SLACK_LIMITS.notificationText, {
     reserved: before.length + name.length + middle.length,
     marker: 'short',
   })
   return `${before}${name}${middle}${rest}`
 }
-
-/** Notifications show a line or two; the blocks carry the rest. Well under Slack's limit. */
-const NOTIFICATION_LENGTH = 500
 
 function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? ''

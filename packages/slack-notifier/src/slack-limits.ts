@@ -6,11 +6,14 @@
 export const SLACK_LIMITS = {
   headerText: 150,
   sectionText: 3_000,
-  sectionFields: 10,
   fieldText: 2_000,
+  /** Counts hold by construction: each layout has at most 6 fields, 3 blocks, 1 context element. */
+  sectionFields: 10,
   contextElements: 10,
-  contextText: 3_000,
   blocks: 50,
-  /** Slack truncates `text` at 40,000 characters; notifications show far less. */
-  fallbackText: 3_000,
+  /**
+   * Our own cap for the top-level `text` (Slack cuts it at 40,000): it is what a push
+   * notification shows, so a line or two; the blocks carry the rest.
+   */
+  notificationText: 500,
 } as const
