@@ -9,5 +9,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export const workspaceAliases = [
   { find: /^@cronwarden\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
   { find: /^@cronwarden\/core$/, replacement: source('./packages/core/src/index.ts') },
+  { find: /^@cronwarden\/supabase-adapter$/, replacement: source('./packages/supabase-adapter/src/index.ts') },
   { find: /^@cronwarden\/email-notifier$/, replacement: source('./packages/email-notifier/src/index.ts') },
+  { find: /^@cronwarden\/slack-notifier$/, replacement: source('./packages/slack-notifier/src/index.ts') },
 ]
