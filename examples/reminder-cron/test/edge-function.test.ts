@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { SignJWT } from 'jose'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureSlackWebhookSecret, prepareMonitoringSchema } from '../src/monitoring.js'
 import { type ReminderSink, startReminderSink } from '../src/reminder-sink.js'
 import { createAssignment, createMentor, lastContactDate } from '../src/seed.js'
+import { type SlackSink, startSlackSink } from '../src/slack-sink.js'
 import { createServerDatabase, type ServerDatabase, serverAvailable } from './support/databases.js'
 import { writeDenoTestConfig } from './support/deno-config.js'
 
@@ -120,11 +123,17 @@ describe.skipIf(!hasServer)('the admin Edge Function under Deno against the Post
 describe.skipIf(!hasServer)('the dispatch Edge Function under Deno against the PostgreSQL server', () => {
   let server: ServerDatabase
   let sink: ReminderSink
+  let slack: SlackSink
   let edge: RunningFunction | undefined
 
   beforeAll(async () => {
     server = await createServerDatabase()
     sink = await startReminderSink()
+    slack = await startSlackSink()
+    // What a deploy does once: cronwarden's migrations, and the Slack webhook URL in Vault.
+    const pool = new pg.Pool({ connectionString: server.url, max: 1 })
+    await prepareMonitoringSchema(pool).finally(() => pool.end())
+    await ensureSlackWebhookSecret(server.db, slack.url)
     const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
     for (const daysAgo of [15, 20, 3]) {
       await createAssignment(server.db, { mentorId, lastContactDate: new Date(Date.now() - daysAgo * 86_400_000) })
@@ -134,6 +143,7 @@ describe.skipIf(!hasServer)('the dispatch Edge Function under Deno against the P
   afterAll(async () => {
     await stopFunction(edge)
     await sink?.close()
+    await slack?.close()
     await server?.drop()
   })
 
@@ -162,5 +172,24 @@ describe.skipIf(!hasServer)('the dispatch Edge Function under Deno against the P
       status: 500,
       body: { ok: false, error: '1 of 1 reminder sends failed (first error: reminder service answered 503)' },
     })
+    expect(slack.messages).toHaveLength(0)
+  })
+
+  it('alerts Slack once, through the Vault-held URL, when the second run in a row fails', async () => {
+    expect((await invoke()).status).toBe(500)
+    expect((await invoke()).status).toBe(500)
+    expect(slack.messages).toHaveLength(1)
+    expect(String(slack.messages[0]?.text)).toMatch(/assignment-follow-up-reminders.* failed 2 times in a row/)
+    const { rows } = await server.db.query<{ status: string; consecutive_failure_count: number }>(
+      `select status, consecutive_failure_count from cronwarden.cron_execution_logs
+        where job_name = 'assignment-follow-up-reminders' order by started_at desc, id desc`,
+    )
+    expect(rows.map((row) => [row.status, row.consecutive_failure_count])).toEqual([
+      ['failed', 3],
+      ['failed', 2],
+      ['failed', 1],
+      ['succeeded', 0],
+      ['succeeded', 0],
+    ])
   })
 })

@@ -7,7 +7,7 @@ const run = promisify(execFile)
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 
 describe('pnpm start (src/main.ts) on a fresh embedded database', () => {
-  it('prints one alert, the recovery, and the execution log as a table', async () => {
+  it('sends one Slack alert through the Vault-held webhook URL and prints the Postgres execution log', async () => {
     const env = { ...process.env }
     delete env.DATABASE_URL
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -15,11 +15,15 @@ describe('pnpm start (src/main.ts) on a fresh embedded database', () => {
       env,
       timeout: 120_000,
     })
-    expect(stdout.match(/^ALERT: /gm)).toHaveLength(1)
-    expect(stdout).toContain('ALERT: assignment-follow-up-reminders failed 2 times in a row')
+    expect(stdout.match(/^SLACK ALERT /gm)).toHaveLength(1)
+    expect(stdout).toMatch(
+      /SLACK ALERT received by the local webhook: .*assignment-follow-up-reminders.* failed 2 times in a row/,
+    )
+    expect(stdout).toContain('9 of 9 reminder sends failed (first error: reminder service answered 503)')
     expect(stdout).toMatch(/day 4: push service up {3}→ due 16, sent 16, failed 0/)
     expect(stdout).toContain('0 more than once')
-    expect(stdout).toContain('Execution log, newest first:')
+    expect(stdout).toContain('Execution log (cronwarden.cron_execution_logs), newest first:')
+    expect(stdout).toContain('consecutive_failures via slack: delivered')
     expect(stdout).toMatch(/│ 0 +│ 'succeeded' │ 0 /)
     expect(stdout).toMatch(/│ 1 +│ 'failed' +│ 2 /)
   })

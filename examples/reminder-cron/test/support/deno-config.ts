@@ -9,20 +9,29 @@ async function dependencies(packageJson: URL): Promise<Record<string, string>> {
   return manifest.dependencies ?? {}
 }
 
+/** The example's workspace packages: what it imports from npm once they are published. */
+const workspacePackages = ['core', 'supabase-adapter', 'slack-notifier']
+
 /**
- * A deno.json for running the Edge Functions against this checkout: `@cronwarden/core` from
- * its source (what it will be on npm), every other bare name as an `npm:` package at the
- * version the package.json files declare, so a dependency core or the example gains later
- * needs no edit here. Deployed functions use their own deno.json (`npm:@cronwarden/core`).
+ * A deno.json for running the Edge Functions against this checkout: the `@cronwarden/*`
+ * packages from their source (what they will be on npm), every other bare name as an `npm:`
+ * package at the version the package.json files declare, so a dependency they gain later
+ * needs no edit here. Deployed functions use their own deno.json (`npm:@cronwarden/...`).
  */
 export async function writeDenoTestConfig(): Promise<{ path: string; remove: () => Promise<void> }> {
   const imports: Record<string, string> = {}
-  for (const manifest of ['packages/core/package.json', 'examples/reminder-cron/package.json']) {
+  const manifests = [
+    ...workspacePackages.map((name) => `packages/${name}/package.json`),
+    'examples/reminder-cron/package.json',
+  ]
+  for (const manifest of manifests) {
     for (const [name, range] of Object.entries(await dependencies(new URL(manifest, root)))) {
       if (!range.startsWith('workspace:')) imports[name] = `npm:${name}@${range}`
     }
   }
-  imports['@cronwarden/core'] = new URL('packages/core/src/index.ts', root).href
+  for (const name of workspacePackages) {
+    imports[`@cronwarden/${name}`] = new URL(`packages/${name}/src/index.ts`, root).href
+  }
   const dir = await mkdtemp(join(tmpdir(), 'cronwarden-deno-'))
   const path = join(dir, 'deno.json')
   // Core's source imports `./x.js` for `./x.ts`, as NodeNext wants: sloppy imports map them.

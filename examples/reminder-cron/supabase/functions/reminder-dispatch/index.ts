@@ -7,7 +7,7 @@ import pg from 'pg'
 import { createReminderCron } from '../../../src/compose.ts'
 import { fromPg } from '../../../src/db.ts'
 import { createHttpReminderSender } from '../../../src/http-reminder-sender.ts'
-import { createEmbeddedMonitoring } from '../../../src/monitoring.ts'
+import { createSupabaseMonitoring } from '../../../src/monitoring.ts'
 
 const databaseUrl = Deno.env.get('SUPABASE_DB_URL')
 const serviceUrl = Deno.env.get('REMINDER_SERVICE_URL')
@@ -16,9 +16,15 @@ if (!databaseUrl || !serviceUrl) throw new Error('SUPABASE_DB_URL and REMINDER_S
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })
 const db = fromPg(pool)
 const sender = createHttpReminderSender({ url: serviceUrl, connections: 20 })
-// The embedded monitoring keeps runs in memory, which an isolate forgets between calls: the
-// streak only means something with the Postgres store (and alerts with a chat notifier).
-const runReminders = createReminderCron({ db, sender, ...createEmbeddedMonitoring(), host: 'edge:reminder-dispatch' })
+// The execution log lives in Postgres (an isolate forgets everything between calls), and
+// alerts go to Slack through the webhook URL kept in Vault as ops_slack_webhook_url. Apply
+// @cronwarden/supabase-adapter's migrations at deploy time (they ship as plain SQL files).
+const runReminders = createReminderCron({
+  db,
+  sender,
+  ...createSupabaseMonitoring(pool),
+  host: 'edge:reminder-dispatch',
+})
 
 Deno.serve(async () => {
   try {
