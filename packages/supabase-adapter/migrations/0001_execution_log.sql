@@ -395,23 +395,27 @@ begin
 end
 $$;
 
--- Functions are executable by PUBLIC by default; only the owner may call these.
-revoke all on all functions in schema cronwarden from public;
-revoke all on all tables in schema cronwarden from public;
-alter default privileges in schema cronwarden revoke execute on functions from public;
-
--- Supabase grants its API roles broad defaults in some schemas; make sure none reach this one.
-do $$
+-- Locks the schema down to its owner: functions are executable by PUBLIC by default, and
+-- Supabase grants its API roles broad defaults in some schemas. Every migration ends with a
+-- call, so objects it added are covered too.
+create or replace function cronwarden.revoke_public_access()
+returns void
+language plpgsql
+set search_path = ''
+as $$
 declare
-  api_role text;
+  grantee text;
 begin
-  foreach api_role in array array['anon', 'authenticated'] loop
-    if exists (select from pg_catalog.pg_roles where rolname = api_role) then
-      execute format('revoke all on schema cronwarden from %I', api_role);
-      execute format('revoke all on all tables in schema cronwarden from %I', api_role);
-      execute format('revoke all on all sequences in schema cronwarden from %I', api_role);
-      execute format('revoke all on all functions in schema cronwarden from %I', api_role);
+  foreach grantee in array array['public', 'anon', 'authenticated'] loop
+    if grantee = 'public' or exists (select from pg_catalog.pg_roles where rolname = grantee) then
+      execute format('revoke all on schema cronwarden from %s', grantee);
+      execute format('revoke all on all tables in schema cronwarden from %s', grantee);
+      execute format('revoke all on all sequences in schema cronwarden from %s', grantee);
+      execute format('revoke all on all functions in schema cronwarden from %s', grantee);
     end if;
   end loop;
 end
 $$;
+
+alter default privileges in schema cronwarden revoke execute on functions from public;
+select cronwarden.revoke_public_access();

@@ -37,15 +37,4 @@ as $$
   select exists (select from inserted)
 $$;
 
-revoke all on function cronwarden.record_missed_run(text, text, bigint, bigint, text) from public;
-do $$
-declare
-  api_role text;
-begin
-  foreach api_role in array array['anon', 'authenticated'] loop
-    if exists (select from pg_catalog.pg_roles where rolname = api_role) then
-      execute format('revoke all on all functions in schema cronwarden from %I', api_role);
-    end if;
-  end loop;
-end
-$$;
+select cronwarden.revoke_public_access();

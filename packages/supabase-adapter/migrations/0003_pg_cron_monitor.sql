@@ -219,18 +219,4 @@ as $$
   delete from cronwarden.pg_cron_outbox where id = any (p_ids)
 $$;
 
-revoke all on all tables in schema cronwarden from public;
-revoke all on all functions in schema cronwarden from public;
-do $$
-declare
-  api_role text;
-begin
-  foreach api_role in array array['anon', 'authenticated'] loop
-    if exists (select from pg_catalog.pg_roles where rolname = api_role) then
-      execute format('revoke all on all tables in schema cronwarden from %I', api_role);
-      execute format('revoke all on all sequences in schema cronwarden from %I', api_role);
-      execute format('revoke all on all functions in schema cronwarden from %I', api_role);
-    end if;
-  end loop;
-end
-$$;
+select cronwarden.revoke_public_access();

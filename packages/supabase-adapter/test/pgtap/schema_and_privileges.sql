@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(41);
+select plan(42);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -27,6 +27,7 @@ select has_function('cronwarden', 'ingest_pg_cron', array['text[]', 'text[]', 'b
 select has_function('cronwarden', 'claim_pg_cron_transitions', array['integer', 'bigint']);
 select has_function('cronwarden', 'ack_pg_cron_transitions', array['bigint[]']);
 select has_function('cronwarden', 'track_pg_net', array['bigint']);
+select has_function('cronwarden', 'revoke_public_access', array[]::text[]);
 select is(
   (select count(*)::int from pg_catalog.pg_tables t
    where t.schemaname = 'cronwarden'
