@@ -1,6 +1,6 @@
 import { inspect } from 'node:util'
 import { expect, it } from 'vitest'
-import { createRedactor, redactError } from './redact.js'
+import { createRedactor, redactAnyUrl, redactError } from './redact.js'
 
 const url = 'https://hooks.slack.com/services/T0/B0/abcSECRET'
 
@@ -18,4 +18,10 @@ it('copies an error chain with redacted messages and no original stack', () => {
   expect(copy).toMatchObject({ name: 'TypeError', message: 'fetch [webhook URL] failed' })
   expect(copy?.cause).toMatchObject({ message: 'connect to [webhook URL] refused', code: 'ECONNREFUSED' })
   expect(inspect(copy, { depth: 10 })).not.toContain('abcSECRET')
+})
+
+it('hides every URL when the webhook URL is not known yet', () => {
+  expect(redactAnyUrl('vault read failed for https://hooks.slack.com/services/T0/B0/s3cr3t and smtp://u:p@host')).toBe(
+    'vault read failed for [URL] and [URL]',
+  )
 })

@@ -20,6 +20,16 @@ export function createRedactor(url: string): (text: string) => string {
   }
 }
 
+/**
+ * For text written before the URL is known (a failing webhookUrl function): any URL in it
+ * may be the secret, so every one is hidden.
+ */
+export function redactAnyUrl(text: string): string {
+  return text.replace(ANY_URL, '[URL]').replace(SLACK_WEBHOOK_PATH, '$1[redacted]')
+}
+
+const ANY_URL = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi
+
 // Any Slack webhook path, in case a different (e.g. rotated) one appears in the text.
 const SLACK_WEBHOOK_PATH = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)\S+/gi
 

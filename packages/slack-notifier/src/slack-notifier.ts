@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { SlackNotifierError } from './errors.js'
 import { formatSlackMessage } from './format-slack-message.js'
 import { postMessage } from './post-message.js'
+import { redactAnyUrl, redactError } from './redact.js'
 
 /** A webhook URL, or a function resolving it at each send (e.g. `vaultSecret(db, name)`). */
 export type WebhookUrlSource = string | (() => Promise<string>)
@@ -71,10 +72,11 @@ async function resolveUrl(
     value = await untilAborted(Promise.resolve().then(source), signal, timeoutMs)
   } catch (cause) {
     if (cause instanceof SlackNotifierError) throw cause
-    // The resolver's own error (e.g. VaultSecretError) names the secret, never its value.
-    throw new SlackNotifierError(`Could not resolve the Slack webhook URL: ${describe(cause)}`, {
+    // The resolver's error (e.g. VaultSecretError) should name the secret, not its value;
+    // any URL in it is hidden all the same, in the message and along the cause chain.
+    throw new SlackNotifierError(`Could not resolve the Slack webhook URL: ${redactAnyUrl(describe(cause))}`, {
       code: 'webhook_url',
-      cause,
+      cause: redactError(cause, redactAnyUrl),
     })
   }
   if (typeof value !== 'string' || !isHttpUrl(value)) {

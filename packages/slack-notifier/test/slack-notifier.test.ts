@@ -206,6 +206,19 @@ describe('createSlackNotifier', () => {
     expect(slack.requests).toHaveLength(0)
   })
 
+  it('hides a URL that the failing resolver’s own error quotes, in the message and the cause', async () => {
+    const secret = 'https://hooks.slack.com/services/T000/B000/s3cr3t-token'
+    const notifier = createSlackNotifier({
+      webhookUrl: async () => {
+        throw new Error(`vault read failed for ${secret}`, { cause: new Error(`GET ${secret}`) })
+      },
+    })
+    const error = await rejection(notifier.notify(failuresEvent, context()))
+    expect(error.message).toBe('Could not resolve the Slack webhook URL: vault read failed for [URL]')
+    expect(inspect(error, { depth: 10 })).not.toContain('s3cr3t-token')
+    expect(JSON.stringify(error)).not.toContain('s3cr3t-token')
+  })
+
   it('ends at timeoutMs when the URL resolver never settles', async () => {
     const notifier = createSlackNotifier({ webhookUrl: () => new Promise<string>(() => {}), timeoutMs: 100 })
     const error = await rejection(notifier.notify(failuresEvent, context()))
