@@ -73,11 +73,13 @@ create index if not exists cron_execution_logs_running_idx
 -- always resolved first, and are only used by the functions below, which pin search_path.
 
 -- Epoch milliseconds: a timezone-free, driver-independent way to hand times to JavaScript.
+-- Read through UTC wall time because extract() on timestamptz is only STABLE, and a body
+-- more volatile than its declaration is never inlined (it would run as a separate query).
 create or replace function cronwarden.epoch_ms(ts timestamptz)
 returns bigint
 language sql
 immutable
-as $$ select (extract(epoch from ts) * 1000)::bigint $$;
+as $$ select (extract(epoch from (ts at time zone 'UTC')) * 1000)::bigint $$;
 
 -- Error messages are stored whole up to 8000 characters; longer ones keep their head and a
 -- marker saying how much was cut, so one runaway stack trace cannot bloat the log.
@@ -88,32 +90,9 @@ immutable
 as $$
   select case
     when message is null or length(message) <= 8000 then message
-    else left(message, 8000) || format(' [truncated %s characters]', length(message) - 8000)
+    -- Concatenation, not format(): format() is only STABLE and would stop the inlining.
+    else left(message, 8000) || ' [truncated ' || (length(message) - 8000)::text || ' characters]'
   end
-$$;
-
--- A closed run and what it did to the streak, as JSON for the store (StreakTransition).
-create or replace function cronwarden.transition_json(
-  run cronwarden.cron_execution_logs,
-  state cronwarden.cron_job_state
-)
-returns jsonb
-language sql
-immutable
-as $$
-  select jsonb_build_object(
-    'run_id', run.run_id,
-    'status', run.status,
-    'started_at', cronwarden.epoch_ms(run.started_at),
-    'finished_at', cronwarden.epoch_ms(run.finished_at),
-    'duration_ms', run.duration_ms,
-    'error_message', run.error_message,
-    'previous_failure_count', state.previous_failure_count,
-    'consecutive_failure_count', state.consecutive_failure_count,
-    'last_success_at', cronwarden.epoch_ms(state.last_success_at),
-    -- For a success: the start of the streak it ended.
-    'down_since', cronwarden.epoch_ms(case when run.status = 'succeeded' then state.previous_down_since else state.down_since end)
-  )
 $$;
 
 -- Closes this job's runs whose lease expired as 'abandoned', each counted as a failure, and
@@ -299,7 +278,23 @@ begin
     where log.run_id = run.run_id
     returning log.*
   )
-  select cronwarden.transition_json(closed, state) into v_result from closed, state;
+  -- The transition as JSON for the store (StreakTransition), built inline: a SQL function
+  -- taking the two rows would be planned again on every call.
+  select jsonb_build_object(
+    'run_id', closed.run_id,
+    'status', closed.status,
+    'started_at', cronwarden.epoch_ms(closed.started_at),
+    'finished_at', cronwarden.epoch_ms(closed.finished_at),
+    'duration_ms', closed.duration_ms,
+    'error_message', closed.error_message,
+    'previous_failure_count', state.previous_failure_count,
+    'consecutive_failure_count', state.consecutive_failure_count,
+    'last_success_at', cronwarden.epoch_ms(state.last_success_at),
+    -- For a success: the start of the streak it ended.
+    'down_since', cronwarden.epoch_ms(case when closed.status = 'succeeded' then state.previous_down_since else state.down_since end)
+  )
+  into v_result
+  from closed, state;
   return v_result;
 end
 $$;

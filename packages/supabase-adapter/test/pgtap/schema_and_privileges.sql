@@ -42,15 +42,15 @@ select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'cronwarden' and not coalesce(p.proconfig @> array['search_path=""'], false)),
-  array['clip_error', 'epoch_ms', 'transition_json'],
+  array['clip_error', 'epoch_ms'],
   'every cronwarden function pins search_path to the empty string, except the inlinable immutable helpers'
 );
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-   where n.nspname = 'cronwarden' and p.proname in ('clip_error', 'epoch_ms', 'transition_json')
+   where n.nspname = 'cronwarden' and p.proname in ('clip_error', 'epoch_ms')
      and p.prolang = (select oid from pg_catalog.pg_language where lanname = 'sql') and p.provolatile = 'i'),
-  array['clip_error', 'epoch_ms', 'transition_json'],
+  array['clip_error', 'epoch_ms'],
   'the helpers without a pinned search_path are immutable SQL expressions'
 );
 select is(
