@@ -112,15 +112,15 @@ begin
     order by started_at, id
   loop
     -- The lease's end is the latest moment the run was known to be alive.
-    v_abandoned := v_abandoned || cronwarden.close_run(
+    v_abandoned := v_abandoned || cronwarden.finish_run(
       p_job_name,
       v_run.run_id,
       'abandoned',
-      v_run.lease_expires_at,
       'Run abandoned: its lease expired at '
         || to_char(v_run.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
         || ' without a heartbeat (the process likely crashed or stalled)',
-      null
+      null,
+      v_run.lease_expires_at
     );
   end loop;
   return v_abandoned;
@@ -218,17 +218,20 @@ $$;
 -- finishRun: close a running run, add it to the streak (which releases its lease). Null when
 -- the run is not running any more (a later run closed it as abandoned): its outcome is not
 -- counted twice.
--- Closes one running run and adds it to the job's streak, in one statement: lock the run
--- (only if still running), upsert the job's row (previous_* keep what it replaced), close the
--- run's row with the new count. Returns the transition, or null when the run was not running.
+-- finishRun: closes one running run and adds it to the job's streak (which releases its
+-- lease), in one statement: lock the run (only if still running), upsert the job's row
+-- (previous_* keep what it replaced), close the run's row with the new count. Returns the
+-- transition, or null when the run is not running any more (a later run closed it as
+-- abandoned), so an outcome is never counted twice. begin_run's abandon step and the pg_cron
+-- ingestion call it too, with status 'abandoned' or the time the run really ended.
 -- Lock order, here and everywhere: run row, then job row.
-create or replace function cronwarden.close_run(
+create or replace function cronwarden.finish_run(
   p_job_name text,
   p_run_id text,
   p_status text,
-  p_finished_at timestamptz,
   p_error_message text,
-  p_summary jsonb
+  p_summary jsonb,
+  p_finished_at timestamptz default null
 )
 returns jsonb
 language plpgsql
@@ -237,8 +240,13 @@ as $$
 declare
   v_result jsonb;
 begin
+  if p_status not in ('succeeded', 'failed', 'abandoned') then
+    raise exception 'finish_run: p_status must be succeeded, failed or abandoned, got %', p_status
+      using errcode = '22023';
+  end if;
   with run as (
-    select run_id, started_at, greatest(p_finished_at, started_at) as finished_at
+    select run_id, started_at,
+      greatest(coalesce(p_finished_at, date_trunc('milliseconds', clock_timestamp())), started_at) as finished_at
     from cronwarden.cron_execution_logs
     where run_id = p_run_id and job_name = p_job_name and status = 'running'
     for update
@@ -296,31 +304,6 @@ begin
   into v_result
   from closed, state;
   return v_result;
-end
-$$;
-
--- finishRun: close a running run and add it to the streak (which releases its lease). Null
--- when the run is not running any more (a later run closed it as abandoned): its outcome is
--- not counted twice.
-create or replace function cronwarden.finish_run(
-  p_job_name text,
-  p_run_id text,
-  p_status text,
-  p_error_message text,
-  p_summary jsonb
-)
-returns jsonb
-language plpgsql
-set search_path = ''
-as $$
-begin
-  if p_status not in ('succeeded', 'failed') then
-    raise exception 'finish_run: p_status must be succeeded or failed, got %', p_status
-      using errcode = '22023';
-  end if;
-  return cronwarden.close_run(
-    p_job_name, p_run_id, p_status, date_trunc('milliseconds', clock_timestamp()), p_error_message, p_summary
-  );
 end
 $$;
 

@@ -175,8 +175,8 @@ begin
             'infinity', 'pg_cron')
     on conflict (run_id) do nothing;
     if found then
-      v_transition := cronwarden.close_run(v_job_name, v_run_id, v_status, pg_catalog.date_trunc('milliseconds', v_finished),
-                                           v_message, null);
+      v_transition := cronwarden.finish_run(v_job_name, v_run_id, v_status, v_message, null,
+                                            pg_catalog.date_trunc('milliseconds', v_finished));
       insert into cronwarden.pg_cron_outbox (job_name, transition) values (v_job_name, v_transition);
       v_recorded := v_recorded + 1;
     end if;

@@ -3,7 +3,7 @@ import type { StreakTransition } from '@cronwarden/core'
 /** Times cross from SQL as epoch milliseconds: timezone-free and the same in every driver. */
 export type EpochMs = number
 
-/** The transition JSON that `cronwarden.close_run` returns. */
+/** The transition JSON that `cronwarden.finish_run` returns. */
 export interface TransitionRow {
   run_id: string
   status: StreakTransition['status']

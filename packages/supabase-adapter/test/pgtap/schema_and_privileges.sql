@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(42);
+select plan(41);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -17,7 +17,7 @@ select has_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_runni
 select hasnt_table('public', 'cron_execution_logs', 'nothing lands in public');
 
 select has_function('cronwarden', 'begin_run', array['text', 'text', 'integer', 'boolean', 'text']);
-select has_function('cronwarden', 'finish_run', array['text', 'text', 'text', 'text', 'jsonb']);
+select has_function('cronwarden', 'finish_run', array['text', 'text', 'text', 'text', 'jsonb', 'timestamp with time zone']);
 select has_function('cronwarden', 'heartbeat', array['text', 'text', 'integer']);
 select has_function('cronwarden', 'record_deliveries', array['text', 'jsonb']);
 select has_function('cronwarden', 'list_runs', array['text', 'integer']);
@@ -36,7 +36,6 @@ select is(
   0,
   'no cronwarden table (outbox, cursors, tracked requests included) is reachable by the API roles'
 );
-select has_function('cronwarden', 'close_run', array['text', 'text', 'text', 'timestamp with time zone', 'text', 'jsonb']);
 
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
