@@ -92,10 +92,11 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
     },
     Math.max(1, Math.floor(options.leaseMs / 3)),
   )
+  const { maxRuntimeMs } = options
   const watchdog =
-    options.maxRuntimeMs === false
+    maxRuntimeMs === false
       ? undefined
-      : setTimeout(() => alerts.push(longRunningEvent(options, runId, begun)), options.maxRuntimeMs)
+      : setTimeout(() => alerts.push(longRunningEvent(options, maxRuntimeMs, runId, begun)), maxRuntimeMs)
   // Timers must not keep a finished process alive; the job's own work does that.
   heartbeat.unref?.()
   watchdog?.unref?.()
@@ -137,6 +138,7 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
 
 function longRunningEvent(
   options: ResolvedOptions,
+  maxRuntimeMs: number,
   runId: string,
   begun: { startedAt: Date; lastSuccessAt: Date | null },
 ): AlertEvent {
@@ -147,7 +149,7 @@ function longRunningEvent(
     run_id: runId,
     occurred_at: now.toISOString(),
     started_at: begun.startedAt.toISOString(),
-    max_runtime_ms: options.maxRuntimeMs === false ? 0 : options.maxRuntimeMs,
+    max_runtime_ms: maxRuntimeMs,
     running_for_ms: Math.max(0, now.getTime() - begun.startedAt.getTime()),
     last_success_at: begun.lastSuccessAt?.toISOString() ?? null,
   }
