@@ -31,7 +31,7 @@ export type { JsonObject, JsonPrimitive, JsonValue } from './json.js'
 export { createLogNotifier, type LogNotifierOptions } from './log-notifier.js'
 export { createJsonLineLogger, type Logger, silentLogger } from './logger.js'
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js'
-export { DEFAULT_LEASE_MS, type WithFailureAlertingOptions } from './options.js'
+export { DEFAULT_LEASE_MS, notifierSchema, type WithFailureAlertingOptions } from './options.js'
 export { parseOptions } from './parse-options.js'
 export type {
   BeginRunInput,

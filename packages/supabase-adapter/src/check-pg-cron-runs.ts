@@ -5,11 +5,12 @@ import {
   deliverEvent,
   type Logger,
   type Notifier,
+  notifierSchema,
   parseOptions,
   type StreakTransition,
 } from '@cronwarden/core'
 import { z } from 'zod'
-import { type Database, scalar, sqlRunner } from './database.js'
+import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import { createSupabaseStore } from './supabase-store.js'
 import { type TransitionRow, toTransition } from './transition-row.js'
 
@@ -57,14 +58,9 @@ const jobSchema = z.union([
 ])
 
 const optionsSchema = z.strictObject({
-  db: z.custom<Database>(
-    (value) => typeof value === 'object' || typeof value === 'function',
-    'expected a database client',
-  ),
+  db: databaseSchema,
   jobs: z.array(jobSchema).min(1),
-  notifiers: z
-    .array(z.custom<Notifier>((value) => typeof (value as Notifier)?.notify === 'function', 'expected a Notifier'))
-    .default([]),
+  notifiers: z.array(notifierSchema).default([]),
   stuckAfterMs: z
     .number()
     .int()

@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * The Postgres clients cronwarden accepts, described by the few methods it calls, so the
  * adapter depends on none of them at runtime.
@@ -17,6 +19,21 @@ export interface QueryClient {
 
 export type Database = PostgresJsClient | QueryClient
 
+/** True for anything the adapter can talk to: something with `unsafe()` or `query()`. */
+export function isDatabase(value: unknown): value is Database {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    (typeof (value as Partial<PostgresJsClient>).unsafe === 'function' ||
+      typeof (value as Partial<QueryClient>).query === 'function')
+  )
+}
+
+/** The `db` option of every function here, with one message for a wrong client. */
+export const databaseSchema = z.custom<Database>(isDatabase, {
+  message: 'expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance',
+})
+
 /** What the adapter needs from any of them: parameterised rows, and a multi-statement script. */
 export interface SqlRunner {
   rows(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>
@@ -32,7 +49,7 @@ export function sqlRunner(db: Database): SqlRunner {
       },
     }
   }
-  if (typeof db === 'object' && db !== null && typeof db.query === 'function') {
+  if (isDatabase(db)) {
     return {
       rows: async (text, params) => (await db.query(text, [...params])).rows as Record<string, unknown>[],
       // Without parameters node-postgres uses the simple protocol, which runs several statements.

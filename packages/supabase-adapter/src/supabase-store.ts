@@ -13,7 +13,7 @@ import type {
 } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core'
 import { z } from 'zod'
-import { type Database, scalar, sqlRunner } from './database.js'
+import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import { type EpochMs, type TransitionRow, toDate, toTransition } from './transition-row.js'
 
 export interface SupabaseStoreOptions {
@@ -22,15 +22,7 @@ export interface SupabaseStoreOptions {
 }
 
 const supabaseStoreOptionsSchema = z.strictObject({
-  db: z.custom<Database>(
-    (value) =>
-      typeof value === 'function' ||
-      (typeof value === 'object' &&
-        value !== null &&
-        (typeof (value as { query?: unknown }).query === 'function' ||
-          typeof (value as { unsafe?: unknown }).unsafe === 'function')),
-    { message: 'expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance' },
-  ),
+  db: databaseSchema,
 })
 
 /**

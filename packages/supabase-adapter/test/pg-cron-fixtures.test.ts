@@ -266,6 +266,12 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
 
   it('rejects bad options, naming the field', async () => {
     await expect(checkPgCronRuns({ db, jobs: [] })).rejects.toThrow(/jobs: Too small/)
+    await expect(checkPgCronRuns({ db: {} as never, jobs: ['x'] })).rejects.toThrow(
+      /db: expected a postgres\.js Sql, a node-postgres Pool or Client, or a PGlite instance/,
+    )
+    await expect(checkPgCronRuns({ db, jobs: ['x'], notifiers: [{ name: 'x' }] as never })).rejects.toThrow(
+      /notifiers\.0: expected a Notifier/,
+    )
     await expect(checkPgCronRuns({ db, jobs: ['x'], stuckAfter: 5 } as never)).rejects.toThrow(
       /stuckAfter: unknown option \(did you mean "stuckAfterMs"\?\)/,
     )
