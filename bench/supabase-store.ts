@@ -7,6 +7,10 @@
 // (b) the mission's naive recipe: insert a running row, read the previous row's count with
 //     ORDER BY started_at DESC LIMIT 1 OFFSET 1, update the row (3 round trips, racy);
 // (c) the floor of durable work: two single-row INSERT commits.
+//
+// Every statement of every variant goes out in one round trip: with `prepare: false`,
+// postgres.js needs two for a query with bind parameters, so (b) and (c) write their few
+// values into the text, as the store does with its arguments.
 import { randomBytes, randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { silentLogger, withFailureAlerting } from '@cronwarden/core'
@@ -50,21 +54,22 @@ try {
   const variants: Record<string, () => Promise<unknown>> = {
     'a: cronwarden store': () => wrapped(),
     'b: naive recipe': async () => {
-      const [row] = await single`
-        insert into naive_cron_execution_logs (job_name, status) values ('bench-naive', 'running') returning id`
-      const [previous] = await single`
-        select consecutive_failure_count from naive_cron_execution_logs
-        order by started_at desc limit 1 offset 1`
-      const count = previous?.consecutive_failure_count ?? 0
-      await single`
-        update naive_cron_execution_logs
-        set status = 'succeeded', finished_at = now(), consecutive_failure_count = ${count * 0}
-        where id = ${row?.id}`
+      const [row] = await single.unsafe(
+        `insert into naive_cron_execution_logs (job_name, status) values ('bench-naive', 'running') returning id`,
+      )
+      const [previous] = await single.unsafe(
+        'select consecutive_failure_count from naive_cron_execution_logs order by started_at desc limit 1 offset 1',
+      )
+      const count = Number(previous?.consecutive_failure_count ?? 0)
+      await single.unsafe(
+        `update naive_cron_execution_logs set status = 'succeeded', finished_at = now(),
+           consecutive_failure_count = ${count * 0} where id = ${Number(row?.id)}`,
+      )
     },
     'c: two INSERT commits': async () => {
       const runId = randomUUID()
-      await single`insert into floor_writes (run_id) values (${runId})`
-      await single`insert into floor_writes (run_id) values (${runId})`
+      await single.unsafe(`insert into floor_writes (run_id) values ('${runId}')`)
+      await single.unsafe(`insert into floor_writes (run_id) values ('${runId}')`)
     },
   }
 

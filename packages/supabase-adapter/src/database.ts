@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { inlineParameters, type SqlValue } from './sql-literal.js'
 
 /**
  * The Postgres clients cronwarden accepts, described by the few methods it calls, so the
@@ -36,14 +37,19 @@ export const databaseSchema = z.custom<Database>(isDatabase, {
 
 /** What the adapter needs from any of them: parameterised rows, and a multi-statement script. */
 export interface SqlRunner {
-  rows(text: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>
+  rows(text: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]>
   script(text: string): Promise<void>
 }
 
 export function sqlRunner(db: Database): SqlRunner {
   if (isPostgresJs(db)) {
     return {
-      rows: async (text, params) => [...(await db.unsafe(text, [...params]))] as Record<string, unknown>[],
+      // Arguments as literals: one round trip instead of two under `prepare: false` (sql-literal.ts).
+      rows: async (text, params) =>
+        [...(await db.unsafe(params.length === 0 ? text : inlineParameters(text, params)))] as Record<
+          string,
+          unknown
+        >[],
       script: async (text) => {
         await db.unsafe(text).simple()
       },
@@ -69,7 +75,7 @@ function isPostgresJs(db: Database): db is PostgresJsClient {
 }
 
 /** The only value of a one-row, one-column result. */
-export async function scalar(runner: SqlRunner, text: string, params: readonly unknown[]): Promise<unknown> {
+export async function scalar(runner: SqlRunner, text: string, params: readonly SqlValue[]): Promise<unknown> {
   const [row] = await runner.rows(text, params)
   return row === undefined ? undefined : Object.values(row)[0]
 }

@@ -14,6 +14,7 @@ import type {
 import { parseOptions } from '@cronwarden/core'
 import { z } from 'zod'
 import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
+import type { SqlValue } from './sql-literal.js'
 import { type EpochMs, type TransitionRow, toDate, toTransition } from './transition-row.js'
 
 export interface SupabaseStoreOptions {
@@ -34,7 +35,7 @@ const supabaseStoreOptionsSchema = z.strictObject({
 export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLogStore {
   const { db } = parseOptions(supabaseStoreOptionsSchema, options, 'createSupabaseStore options')
   const sql = sqlRunner(db)
-  const call = (text: string, params: readonly unknown[]) => scalar(sql, text, params)
+  const call = (text: string, params: readonly SqlValue[]) => scalar(sql, text, params)
 
   return {
     async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
