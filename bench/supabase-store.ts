@@ -12,6 +12,7 @@
 // postgres.js needs two for a query with bind parameters, so (b) and (c) write their few
 // values into the text, as the store does with its arguments.
 import { randomBytes, randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { performance } from 'node:perf_hooks'
 import { silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createSupabaseStore, migrate } from '@cronwarden/supabase-adapter'
@@ -73,15 +74,23 @@ try {
     },
   }
 
+  // Latency on a shared machine swings with the disk's fsync times; the CPU the server
+  // process spends per run is steadier, so it is printed too when the server is local.
+  const [backend] = await single.unsafe('select pg_backend_pid() as pid')
+  const serverCpu = serverCpuReader(Number(backend?.pid))
+
   const samples = new Map<string, number[]>(Object.keys(variants).map((name) => [name, []]))
+  const cpuTicks = new Map<string, number>(Object.keys(variants).map((name) => [name, 0]))
   for (const run of Object.values(variants)) for (let i = 0; i < 50; i++) await run() // warm-up
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of Object.entries(variants)) {
+      const cpuBefore = await serverCpu()
       for (let i = 0; i < runsPerRound; i++) {
         const start = performance.now()
         await run()
         samples.get(name)?.push(performance.now() - start)
       }
+      cpuTicks.set(name, (cpuTicks.get(name) ?? 0) + ((await serverCpu()) - cpuBefore))
     }
   }
   const median = (values: number[]) => {
@@ -96,6 +105,14 @@ try {
   const c = medians['c: two INSERT commits'] ?? Number.NaN
   console.log(`  ratio a/b = ${(a / b).toFixed(2)}  (target <= 1.00)`)
   console.log(`  ratio a/c = ${(a / c).toFixed(2)}  (target <= 1.30)`)
+  if (Number.isFinite(await serverCpu())) {
+    const perRun = (name: string) => ((cpuTicks.get(name) ?? 0) * 10_000) / (rounds * runsPerRound) // ticks are 10 ms
+    console.log("server CPU per run (the backend's utime + stime from /proc, fsync work included)")
+    for (const name of Object.keys(variants)) console.log(`  ${name.padEnd(24)} ${perRun(name).toFixed(0)} us`)
+    const cpu = (name: string) => perRun(name)
+    console.log(`  ratio a/b = ${(cpu('a: cronwarden store') / cpu('b: naive recipe')).toFixed(2)}`)
+    console.log(`  ratio a/c = ${(cpu('a: cronwarden store') / cpu('c: two INSERT commits')).toFixed(2)}`)
+  }
   await single.end()
 
   // Throughput: 50 jobs x 40 runs through a pool of 10 connections.
@@ -120,4 +137,18 @@ try {
 } finally {
   await admin.unsafe(`drop database if exists ${dbName} with (force)`)
   await admin.end()
+}
+
+/** Clock ticks (1/100 s) of CPU a local backend has used, or NaN when /proc cannot tell. */
+function serverCpuReader(pid: number): () => Promise<number> {
+  return async () => {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      return Number(fields[11]) + Number(fields[12]) // utime, stime
+    } catch {
+      return Number.NaN
+    }
+  }
 }
