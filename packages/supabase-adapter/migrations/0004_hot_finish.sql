@@ -3,8 +3,9 @@
 --
 -- Until 0003 a job's running runs were found through a partial index on status = 'running'.
 -- Every finish changes status, so every finish was a non-HOT update: a new row version with
--- new entries in every index, and dead index entries that only VACUUM removes. With
--- autovacuum late or off, begins slowed down as that index filled with dead entries.
+-- new entries in every index, leaving dead entries behind. With autovacuum late or off, and
+-- the planner reading that index with a bitmap scan (which never marks entries dead), begins
+-- slowed down as it filled: 27,000 dead entries read per begin after 120,000 runs of one job.
 --
 -- Now the job's row counts its runs still running (`open_runs`) and keeps a lower bound of
 -- their start times (`open_since`). A begin with nothing running reads only the job's row;
