@@ -44,12 +44,11 @@ export interface SqlRunner {
 export function sqlRunner(db: Database): SqlRunner {
   if (isPostgresJs(db)) {
     return {
-      // Arguments as literals: one round trip instead of two under `prepare: false` (sql-literal.ts).
-      rows: async (text, params) =>
-        [...(await db.unsafe(params.length === 0 ? text : inlineParameters(text, params)))] as Record<
-          string,
-          unknown
-        >[],
+      rows: async (text, params) => {
+        // Arguments as literals: one round trip instead of two under `prepare: false` (sql-literal.ts).
+        const query = params.length === 0 ? text : inlineParameters(text, params)
+        return [...(await db.unsafe(query))] as Record<string, unknown>[]
+      },
       script: async (text) => {
         await db.unsafe(text).simple()
       },
