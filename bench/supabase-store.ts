@@ -109,9 +109,8 @@ try {
     const perRun = (name: string) => ((cpuTicks.get(name) ?? 0) * 10_000) / (rounds * runsPerRound) // ticks are 10 ms
     console.log("server CPU per run (the backend's utime + stime from /proc, fsync work included)")
     for (const name of Object.keys(variants)) console.log(`  ${name.padEnd(24)} ${perRun(name).toFixed(0)} us`)
-    const cpu = (name: string) => perRun(name)
-    console.log(`  ratio a/b = ${(cpu('a: cronwarden store') / cpu('b: naive recipe')).toFixed(2)}`)
-    console.log(`  ratio a/c = ${(cpu('a: cronwarden store') / cpu('c: two INSERT commits')).toFixed(2)}`)
+    console.log(`  ratio a/b = ${(perRun('a: cronwarden store') / perRun('b: naive recipe')).toFixed(2)}`)
+    console.log(`  ratio a/c = ${(perRun('a: cronwarden store') / perRun('c: two INSERT commits')).toFixed(2)}`)
   }
   await single.end()
 
@@ -139,12 +138,16 @@ try {
   await admin.end()
 }
 
-/** Clock ticks (1/100 s) of CPU a local backend has used, or NaN when /proc cannot tell. */
+/**
+ * Clock ticks (1/100 s) of CPU a local backend has used, or NaN when /proc cannot tell: no
+ * /proc, or the pid is not a local postgres process (the server runs elsewhere).
+ */
 function serverCpuReader(pid: number): () => Promise<number> {
   return async () => {
     try {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
-      // Fields after the command name, which is in parentheses and may contain spaces.
+      // "pid (comm) state ...": the command name is in parentheses and may contain spaces.
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') return Number.NaN
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       return Number(fields[11]) + Number(fields[12]) // utime, stime
     } catch {

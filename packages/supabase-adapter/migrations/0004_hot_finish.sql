@@ -28,6 +28,24 @@ comment on column cronwarden.cron_job_state.open_runs is
 comment on column cronwarden.cron_job_state.open_since is
   'No running run of this job started before this time (null when open_runs = 0).';
 
+-- The job's lock, taken by begin_run and finish_run: everything that writes a job's row or
+-- closes one of its runs goes through them. Transaction-scoped, so safe behind a pooler.
+-- The lock only helps at READ COMMITTED, where each later statement reads with a fresh
+-- snapshot; at a stricter level the caller's reads would predate the lock, so refuse.
+create or replace function cronwarden.lock_job(p_job_name text, p_caller text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    raise exception '%: needs READ COMMITTED, the transaction is %',
+      p_caller, pg_catalog.current_setting('transaction_isolation') using errcode = '25000';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('cronwarden.job:' || p_job_name, 0));
+end
+$$;
+
 -- Closes this job's runs whose lease expired as 'abandoned', each counted as a failure, and
 -- returns their transitions (oldest first). Called by begin_run under the job's lock.
 create or replace function cronwarden.abandon_expired(p_job_name text, p_now timestamptz)
@@ -90,12 +108,7 @@ declare
   v_oldest_live timestamptz;
   v_abandoned jsonb := '[]'::jsonb;
 begin
-  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
-    raise exception 'begin_run: needs READ COMMITTED, the transaction is %',
-      pg_catalog.current_setting('transaction_isolation') using errcode = '25000';
-  end if;
-  -- Transaction-scoped, so safe behind a pooler.
-  perform pg_advisory_xact_lock(hashtextextended('cronwarden.job:' || p_job_name, 0));
+  perform cronwarden.lock_job(p_job_name, 'begin_run');
   v_now := date_trunc('milliseconds', clock_timestamp());
   select true, consecutive_failure_count, last_success_at, open_runs, open_since
   into v_has_state, v_count, v_last_success, v_open_runs, v_open_since
@@ -192,11 +205,7 @@ begin
     raise exception 'finish_run: p_status must be succeeded, failed or abandoned, got %', p_status
       using errcode = '22023';
   end if;
-  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
-    raise exception 'finish_run: needs READ COMMITTED, the transaction is %',
-      pg_catalog.current_setting('transaction_isolation') using errcode = '25000';
-  end if;
-  perform pg_advisory_xact_lock(hashtextextended('cronwarden.job:' || p_job_name, 0));
+  perform cronwarden.lock_job(p_job_name, 'finish_run');
   select consecutive_failure_count, down_since, last_success_at into v_count, v_down_since, v_last_success
   from cronwarden.cron_job_state where job_name = p_job_name;
   v_count := coalesce(v_count, 0);
