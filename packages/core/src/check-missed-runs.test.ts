@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { alertEventSchema } from './alert-event.js'
+import { alertEventSchema, type MissedRunEvent } from './alert-event.js'
 import { checkMissedRuns, type ScheduledJob } from './check-missed-runs.js'
 import { silentLogger } from './logger.js'
 import { createMemoryStore } from './memory-store.js'
@@ -12,23 +12,47 @@ const utc = (iso: string) => new Date(iso)
 async function storeWithRunAt(jobName: string, startedAt: string) {
   let clock = utc(startedAt)
   const store = createMemoryStore({ now: () => clock })
-  await store.beginRun({ jobName, runId: `run-${startedAt}`, leaseMs: 60_000, exclusive: true, host: null })
+  await store.beginRun({
+    jobName,
+    runId: `run-${startedAt}`,
+    leaseMs: 60_000,
+    exclusive: true,
+    host: null,
+    alert: null,
+  })
   clock = new Date(clock.getTime() + 1_000)
-  await store.finishRun({ jobName, runId: `run-${startedAt}`, status: 'succeeded', errorMessage: null, summary: null })
+  await store.finishRun({
+    jobName,
+    runId: `run-${startedAt}`,
+    status: 'succeeded',
+    errorMessage: null,
+    summary: null,
+    alert: null,
+  })
   return {
     store,
     runAt: async (iso: string) => {
       clock = utc(iso)
-      await store.beginRun({ jobName, runId: `run-${iso}`, leaseMs: 60_000, exclusive: true, host: null })
-      await store.finishRun({ jobName, runId: `run-${iso}`, status: 'succeeded', errorMessage: null, summary: null })
+      await store.beginRun({ jobName, runId: `run-${iso}`, leaseMs: 60_000, exclusive: true, host: null, alert: null })
+      await store.finishRun({
+        jobName,
+        runId: `run-${iso}`,
+        status: 'succeeded',
+        errorMessage: null,
+        summary: null,
+        alert: null,
+      })
     },
   }
 }
 
 function checker(store: ExecutionLogStore, job: ScheduledJob) {
   const notifier = createRecordingNotifier()
-  const check = (at: string) =>
-    checkMissedRuns({ store, jobs: [job], notifiers: [notifier], logger: silentLogger, now: () => utc(at) })
+  // Only missed times happen in these tests; narrowing keeps their fields typed.
+  const check = async (at: string) =>
+    (
+      await checkMissedRuns({ store, jobs: [job], notifiers: [notifier], logger: silentLogger, now: () => utc(at) })
+    ).filter((event): event is MissedRunEvent => event.type === 'missed_run')
   return { notifier, check }
 }
 
@@ -99,15 +123,16 @@ describe('checkMissedRuns', () => {
     const { store } = await storeWithRunAt(jobName, '2026-01-05T06:00:00.000Z')
     const { check } = checker(store, { jobName, schedule: '0 6 * * *', graceMs: 60_000 })
     expect(await check('2026-01-09T07:00:00.000Z')).toHaveLength(4)
-    await store.beginRun({ jobName, runId: 'late', leaseMs: 60_000, exclusive: true, host: null })
-    const transition = await store.finishRun({
+    await store.beginRun({ jobName, runId: 'late', leaseMs: 60_000, exclusive: true, host: null, alert: null })
+    const finished = await store.finishRun({
       jobName,
       runId: 'late',
       status: 'failed',
       errorMessage: 'x',
       summary: null,
+      alert: null,
     })
-    expect(transition).toMatchObject({ previousFailureCount: 0, consecutiveFailureCount: 1 })
+    expect(finished?.transition).toMatchObject({ previousFailureCount: 0, consecutiveFailureCount: 1 })
   })
 
   it('reports each missed time once when several checkers run at the same moment', async () => {
@@ -124,13 +149,15 @@ describe('checkMissedRuns', () => {
   it('reports the newest times only, up to maxEventsPerJob, with the incident starting at the first', async () => {
     const jobName = 'every-minute'
     const { store } = await storeWithRunAt(jobName, '2026-01-05T06:00:00.000Z')
-    const events = await checkMissedRuns({
-      store,
-      jobs: [{ jobName, schedule: '* * * * *', graceMs: 30_000 }],
-      maxEventsPerJob: 10,
-      logger: silentLogger,
-      now: () => utc('2026-01-05T09:00:40.000Z'),
-    })
+    const events = (
+      await checkMissedRuns({
+        store,
+        jobs: [{ jobName, schedule: '* * * * *', graceMs: 30_000 }],
+        maxEventsPerJob: 10,
+        logger: silentLogger,
+        now: () => utc('2026-01-05T09:00:40.000Z'),
+      })
+    ).filter((event): event is MissedRunEvent => event.type === 'missed_run')
     expect(events).toHaveLength(10)
     expect(events[0]?.expected_at).toBe('2026-01-05T08:51:00.000Z')
     expect(events[9]?.expected_at).toBe('2026-01-05T09:00:00.000Z')

@@ -1,13 +1,14 @@
 import { Cron } from 'croner'
 import { z } from 'zod'
-import type { MissedRunEvent } from './alert-event.js'
-import { deliverEvent } from './deliver-event.js'
+import type { AlertEvent } from './alert-event.js'
+import { createAlertPipeline } from './alert-pipeline.js'
+import { missedRunEvent } from './decide-alerts.js'
 import { StoreError } from './errors.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
-import { notifierSchema, STORE_METHODS } from './options.js'
+import { checkUniqueNotifierNames, DEFAULT_POLICY, deliveryOptionsShape, STORE_METHODS } from './options.js'
 import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier, RunRecord } from './ports.js'
-import { durationMs, functionSchema, objectWithMethods } from './schema-helpers.js'
+import { durationMs, objectWithMethods } from './schema-helpers.js'
 
 /** A job whose schedule is known, so a time at which it did not run can be noticed. */
 export interface ScheduledJob {
@@ -28,6 +29,10 @@ export interface CheckMissedRunsOptions {
   notifiers?: Notifier[]
   /** Per notifier and event. Default 5000. */
   notifyTimeoutMs?: number
+  /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
+  alertTtlMs?: number
+  /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
+  retryDelayMs?: number
   /** At most this many missed times are reported per job and check (the newest). Default 50. */
   maxEventsPerJob?: number
   logger?: Logger
@@ -63,15 +68,14 @@ const scheduledJobSchema = z
     }
   })
 
-const checkMissedRunsOptionsSchema = z.strictObject({
-  store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
-  jobs: z.array(scheduledJobSchema).min(1),
-  notifiers: z.array(notifierSchema).default([]),
-  notifyTimeoutMs: durationMs().default(5_000),
-  maxEventsPerJob: z.number().int().min(1).max(1_000).default(50),
-  logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
-  now: functionSchema<() => Date>().optional(),
-})
+const checkMissedRunsOptionsSchema = z
+  .strictObject({
+    store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
+    jobs: z.array(scheduledJobSchema).min(1),
+    ...deliveryOptionsShape,
+    maxEventsPerJob: z.number().int().min(1).max(1_000).default(50),
+  })
+  .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
 
 /** Rows read to find the last run; missed rows in between are skipped over. */
 const LOOKBACK_ROWS = 200
@@ -82,13 +86,24 @@ const LOOKBACK_ROWS = 200
  * derives from the job and the time, so concurrent or repeated checks agree) and produces one
  * `missed_run` event — one per missed time, never one per check. A run ends the incident:
  * times before it are never reported. Call it every minute or so (setInterval, pg_cron + an
- * Edge Function, a worker). Returns the events this call sent.
+ * Edge Function, a worker). Each event is written with its missed row and delivered like
+ * every alert; the check first finishes what earlier checks of these jobs left undelivered.
+ * Returns the earlier events it delivered, then the missed times it found.
  */
-export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<MissedRunEvent[]> {
+export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<AlertEvent[]> {
   const options = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options')
   const now = options.now ?? (() => new Date())
   const logger = options.logger ?? createJsonLineLogger()
-  const sent: MissedRunEvent[] = []
+  const pipeline = createAlertPipeline({
+    ...options,
+    now,
+    logger,
+    reportInternal: (error) => logger.error('cronwarden internal error', { error }),
+  })
+  // Missed times are not decided by a streak policy; the entry carries the default one.
+  const alert = pipeline.spec(DEFAULT_POLICY)
+  const jobNames = options.jobs.map((job) => job.jobName)
+  const sent: AlertEvent[] = await pipeline.deliverPending(jobNames, Number.POSITIVE_INFINITY)
   for (const job of options.jobs) {
     let rows: RunRecord[]
     try {
@@ -113,45 +128,40 @@ export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<Mi
     for (const expectedAt of missed) {
       const runId = `missed:${job.jobName}:${expectedAt.toISOString()}`
       const detectedAt = new Date(expectedAt.getTime() + job.graceMs)
-      let claimed: boolean
+      const event = missedRunEvent({
+        jobName: job.jobName,
+        runId,
+        expectedAt,
+        schedule: job.schedule,
+        timezone: job.timezone,
+        graceMs: job.graceMs,
+        lastRunAt: lastRun?.started_at ?? null,
+        lastSuccessAt: lastRun?.last_success_at ?? null,
+        downSince,
+        now: now(),
+      })
       try {
-        claimed = await options.store.recordMissedRun({
+        const recorded = await options.store.recordMissedRun({
           jobName: job.jobName,
           runId,
           expectedAt,
           detectedAt,
           errorMessage: `No run started within ${job.graceMs} ms of ${expectedAt.toISOString()} (${job.schedule}, ${job.timezone})`,
+          event,
+          alert,
         })
+        // Reported before, by this or another checker, when not created.
+        if (!recorded.created) continue // Reported before, by this or another checker.
+        sent.push(event)
+        // One at a time, oldest first: a long outage must not burst a channel's rate limit.
+        if (recorded.alert) await pipeline.deliver(recorded.alert)
+        else logger.warn('alert decided but no notifiers are configured', { event })
       } catch (cause) {
         logger.error('missed-run check could not record a missed run', {
           job_name: job.jobName,
           error: new StoreError('recordMissedRun', { cause }),
         })
-        continue
       }
-      if (!claimed) continue // Reported before, by this or another checker.
-      const event: MissedRunEvent = {
-        type: 'missed_run',
-        job_name: job.jobName,
-        run_id: runId,
-        occurred_at: now().toISOString(),
-        expected_at: expectedAt.toISOString(),
-        schedule: job.schedule,
-        timezone: job.timezone,
-        grace_ms: job.graceMs,
-        last_run_at: lastRun?.started_at ?? null,
-        last_success_at: lastRun?.last_success_at ?? null,
-        down_since: downSince.toISOString(),
-      }
-      sent.push(event)
-      await deliverEvent(event, {
-        store: options.store,
-        notifiers: options.notifiers,
-        notifyTimeoutMs: options.notifyTimeoutMs,
-        now,
-        logger,
-        reportInternal: (error) => logger.error('cronwarden internal error', { job_name: job.jobName, error }),
-      })
     }
   }
   return sent

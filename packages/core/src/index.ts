@@ -12,8 +12,8 @@ export {
   recoveredEventSchema,
 } from './alert-event.js'
 export { type CheckMissedRunsOptions, checkMissedRuns, type ScheduledJob } from './check-missed-runs.js'
-export { type AlertPolicy, decideAlerts } from './decide-alerts.js'
-export { type DeliverEventOptions, deliverEvent } from './deliver-event.js'
+export { decideAlerts, decideEntry } from './decide-alerts.js'
+export { type DeliverPendingAlertsOptions, deliverPendingAlerts } from './deliver-pending-alerts.js'
 export { describeError } from './describe-error.js'
 export { type DispatchOptions, dispatchEvent } from './dispatch.js'
 export {
@@ -31,20 +31,38 @@ export type { JsonObject, JsonPrimitive, JsonValue } from './json.js'
 export { createLogNotifier, type LogNotifierOptions } from './log-notifier.js'
 export { createJsonLineLogger, type Logger, silentLogger } from './logger.js'
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js'
-export { DEFAULT_LEASE_MS, notifierSchema, type WithFailureAlertingOptions } from './options.js'
+export {
+  DEFAULT_ALERT_TTL_MS,
+  DEFAULT_LEASE_MS,
+  DEFAULT_POLICY,
+  notifierSchema,
+  type WithFailureAlertingOptions,
+} from './options.js'
 export { parseOptions } from './parse-options.js'
 export type {
+  AlertDeliveryOutcome,
+  AlertPolicy,
+  AlertRecord,
+  AlertSpec,
   BeginRunInput,
   BeginRunResult,
+  ClaimAlertsInput,
   DeliveryRecord,
+  EnqueueAlertInput,
   ExecutionLogStore,
   FinishRunInput,
+  FinishRunResult,
   FinishStatus,
   HeartbeatInput,
+  ListAlertsInput,
   ListRunsOptions,
   Notifier,
+  NotifierDeliveryState,
   NotifyContext,
+  PendingAlert,
+  RecordAlertOutcomeInput,
   RecordMissedRunInput,
+  RecordMissedRunResult,
   RunRecord,
   RunStatus,
   RunSummary,

@@ -11,8 +11,15 @@ describe('createMemoryStore', () => {
     for (let i = 0; i < 5; i++) {
       const runId = `run-${i}`
       ids.push(runId)
-      await store.beginRun({ jobName: 'job', runId, leaseMs: 1_000, exclusive: true, host: null })
-      await store.finishRun({ jobName: 'job', runId, status: 'succeeded', errorMessage: null, summary: null })
+      await store.beginRun({ jobName: 'job', runId, leaseMs: 1_000, exclusive: true, host: null, alert: null })
+      await store.finishRun({
+        jobName: 'job',
+        runId,
+        status: 'succeeded',
+        errorMessage: null,
+        summary: null,
+        alert: null,
+      })
     }
     const rows = await store.listRuns('job', { limit: 10 })
     expect(rows.map((row) => row.run_id)).toEqual(['run-4', 'run-3', 'run-2'])
@@ -26,8 +33,15 @@ describe('createMemoryStore', () => {
 
   it('returns copies, so callers cannot change the log', async () => {
     const store = createMemoryStore()
-    await store.beginRun({ jobName: 'job', runId: 'r', leaseMs: 1_000, exclusive: false, host: null })
-    await store.finishRun({ jobName: 'job', runId: 'r', status: 'succeeded', errorMessage: null, summary: { n: 1 } })
+    await store.beginRun({ jobName: 'job', runId: 'r', leaseMs: 1_000, exclusive: false, host: null, alert: null })
+    await store.finishRun({
+      jobName: 'job',
+      runId: 'r',
+      status: 'succeeded',
+      errorMessage: null,
+      summary: { n: 1 },
+      alert: null,
+    })
     const [row] = await store.listRuns('job')
     if (row?.summary) row.summary.n = 2
     expect((await store.listRuns('job'))[0]?.summary).toEqual({ n: 1 })

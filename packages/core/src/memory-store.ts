@@ -1,14 +1,27 @@
+import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
+import type { AlertEventType } from './alert-event.js'
 import { parseOptions } from './parse-options.js'
 import type {
+  AlertPolicy,
+  AlertRecord,
+  AlertSpec,
   BeginRunInput,
   BeginRunResult,
+  ClaimAlertsInput,
   DeliveryRecord,
+  EnqueueAlertInput,
   ExecutionLogStore,
   FinishRunInput,
+  FinishRunResult,
   HeartbeatInput,
+  ListAlertsInput,
   ListRunsOptions,
+  NotifierDeliveryState,
+  PendingAlert,
+  RecordAlertOutcomeInput,
   RecordMissedRunInput,
+  RecordMissedRunResult,
   RunRecord,
   RunStatus,
   RunSummary,
@@ -55,6 +68,23 @@ interface MemoryRun {
   deliveries: DeliveryRecord[]
 }
 
+interface MemoryAlert {
+  alertId: string
+  jobName: string
+  runId: string
+  createdAt: Date
+  expiresAt: Date
+  subject: PendingAlert['subject']
+  policy: AlertPolicy
+  notifiers: NotifierDeliveryState[]
+  eventType: AlertEventType | null
+  status: AlertRecord['status']
+  claimToken: string | null
+  claimedUntil: Date | null
+}
+
+const isOpen = (state: NotifierDeliveryState) => state.status === 'pending' || state.status === 'failed'
+
 /**
  * The reference store: the embedded default, the contract suite's yardstick, and enough for
  * a single process. Each method runs synchronously to completion before it resolves, which
@@ -64,6 +94,54 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
   const { maxRunsPerJob, now } = parseOptions(memoryStoreOptionsSchema, options, 'createMemoryStore options')
   const jobs = new Map<string, JobState>()
   const runsById = new Map<string, MemoryRun>()
+  /** Alert entries, oldest first. */
+  let alerts: MemoryAlert[] = []
+  const alertsById = new Map<string, MemoryAlert>()
+
+  const writeAlert = (
+    jobName: string,
+    runId: string,
+    subject: PendingAlert['subject'],
+    spec: AlertSpec,
+    claimed: boolean,
+  ): PendingAlert => {
+    const createdAt = now()
+    const alert: MemoryAlert = {
+      alertId: randomUUID(),
+      jobName,
+      runId,
+      createdAt,
+      expiresAt: new Date(createdAt.getTime() + spec.ttlMs),
+      subject: structuredClone(subject),
+      policy: { failureThreshold: spec.policy.failureThreshold, notifyOnRecovery: spec.policy.notifyOnRecovery },
+      notifiers: spec.notifiers.map((name) => pendingState(name, createdAt)),
+      eventType: null,
+      status: 'pending',
+      claimToken: claimed ? randomUUID() : null,
+      claimedUntil: claimed ? new Date(createdAt.getTime() + spec.claimMs) : null,
+    }
+    alerts.push(alert)
+    alertsById.set(alert.alertId, alert)
+    pruneAlerts(jobName)
+    return toPending(alert, createdAt)
+  }
+
+  // Settled entries beyond the per-job bound go first, as old runs do; open ones always stay.
+  const pruneAlerts = (jobName: string) => {
+    const settled = alerts.filter((alert) => alert.jobName === jobName && alert.status !== 'pending')
+    if (settled.length <= maxRunsPerJob) return
+    const dropped = new Set(settled.slice(0, settled.length - maxRunsPerJob))
+    for (const alert of dropped) alertsById.delete(alert.alertId)
+    alerts = alerts.filter((alert) => !dropped.has(alert))
+  }
+
+  const transitionAlert = (transition: StreakTransition, spec: AlertSpec | null, claimed: boolean) =>
+    spec && couldAlert(transition)
+      ? writeAlert(transition.jobName, transition.runId, { kind: 'transition', transition }, spec, claimed)
+      : null
+
+  const pendingCount = (jobName: string) =>
+    alerts.filter((alert) => alert.jobName === jobName && alert.status === 'pending').length
 
   const jobState = (jobName: string): JobState => {
     let state = jobs.get(jobName)
@@ -136,6 +214,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       const startedAt = now()
       const state = jobState(input.jobName)
       const abandoned = closeExpired(state, startedAt)
+      for (const transition of abandoned) transitionAlert(transition, input.alert, false)
       const base = {
         runId: input.runId,
         jobName: input.jobName,
@@ -157,7 +236,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
           leaseExpiresAt: null,
           holderRunId: holder.runId,
         })
-        return { outcome: 'skipped', startedAt, holderRunId: holder.runId, abandoned }
+        return {
+          outcome: 'skipped',
+          startedAt,
+          holderRunId: holder.runId,
+          abandoned,
+          pendingAlerts: pendingCount(input.jobName),
+        }
       }
       append(state, {
         ...base,
@@ -172,6 +257,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         consecutiveFailureCount: state.consecutiveFailureCount,
         lastSuccessAt: state.lastSuccessAt,
         abandoned,
+        pendingAlerts: pendingCount(input.jobName),
       }
     },
 
@@ -182,15 +268,16 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       return true
     },
 
-    async finishRun(input: FinishRunInput): Promise<StreakTransition | null> {
+    async finishRun(input: FinishRunInput): Promise<FinishRunResult | null> {
       const run = runsById.get(input.runId)
       if (!run || run.jobName !== input.jobName || run.status !== 'running') return null
       run.summary = input.summary
-      return close(jobState(input.jobName), run, input.status, now(), input.errorMessage)
+      const transition = close(jobState(input.jobName), run, input.status, now(), input.errorMessage)
+      return { transition, alert: transitionAlert(transition, input.alert, true) }
     },
 
-    async recordMissedRun(input: RecordMissedRunInput): Promise<boolean> {
-      if (runsById.has(input.runId)) return false
+    async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
+      if (runsById.has(input.runId)) return { created: false, alert: null }
       const state = jobState(input.jobName)
       append(state, {
         runId: input.runId,
@@ -207,11 +294,73 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         summary: null,
         deliveries: [],
       })
-      return true
+      const alert = input.alert
+        ? writeAlert(input.jobName, input.runId, { kind: 'event', event: input.event }, input.alert, true)
+        : null
+      return { created: true, alert }
     },
 
-    async recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void> {
-      runsById.get(runId)?.deliveries.push(...deliveries)
+    async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
+      return writeAlert(input.jobName, input.runId, { kind: 'event', event: input.event }, input.alert, true)
+    },
+
+    async claimAlerts(input: ClaimAlertsInput): Promise<PendingAlert[]> {
+      const at = now()
+      const wanted = new Set(input.notifiers)
+      const claimed: PendingAlert[] = []
+      for (const alert of alerts) {
+        if (claimed.length >= input.limit) break
+        if (alert.status !== 'pending') continue
+        if (input.jobNames && !input.jobNames.includes(alert.jobName)) continue
+        if (alert.claimedUntil && alert.claimedUntil > at) continue
+        // Written without notifier names (by SQL-side ingestion): owed to the first claimer's.
+        if (alert.notifiers.length === 0) alert.notifiers = input.notifiers.map((name) => pendingState(name, at))
+        const due = alert.notifiers.some(
+          (state) => wanted.has(state.notifier) && isOpen(state) && new Date(state.next_attempt_at ?? 0) <= at,
+        )
+        if (!due && alert.expiresAt > at) continue
+        alert.claimToken = randomUUID()
+        alert.claimedUntil = new Date(at.getTime() + input.claimMs)
+        claimed.push(toPending(alert, at))
+      }
+      return claimed
+    },
+
+    async recordAlertOutcome(input: RecordAlertOutcomeInput): Promise<void> {
+      const alert = alertsById.get(input.alertId)
+      if (!alert) return
+      const at = now()
+      for (const outcome of input.outcomes) {
+        const { retryAfterMs, ...record } = outcome
+        runsById.get(alert.runId)?.deliveries.push(record)
+        const state = alert.notifiers.find((candidate) => candidate.notifier === outcome.notifier)
+        if (!state || !isOpen(state)) continue // delivered and expired are final
+        if (outcome.status !== 'expired') state.attempts += 1
+        state.last_attempt_at = outcome.attempted_at
+        if (outcome.status === 'delivered' || outcome.status === 'expired') {
+          state.status = outcome.status
+          state.next_attempt_at = null
+        } else {
+          state.status = 'failed'
+          state.last_error = outcome.error_message
+          state.next_attempt_at = new Date(at.getTime() + (retryAfterMs ?? 0)).toISOString()
+        }
+      }
+      alert.eventType ??= input.eventType
+      alert.status = settledStatus(alert, input)
+      if (alert.claimToken === input.claimToken) {
+        alert.claimToken = null
+        alert.claimedUntil = null
+      }
+    },
+
+    async listAlerts(input: ListAlertsInput): Promise<AlertRecord[]> {
+      const limit = input.limit ?? 50
+      return alerts
+        .filter((alert) => alert.jobName === input.jobName)
+        .slice(-limit)
+        .reverse()
+        .map(toAlertRecord)
     },
 
     async listRuns(jobName: string, listOptions: ListRunsOptions = {}): Promise<RunRecord[]> {
@@ -219,6 +368,57 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       const runs = jobs.get(jobName)?.runs ?? []
       return runs.slice(-limit).reverse().map(toRecord)
     },
+  }
+}
+
+/** A failure may reach the threshold; a success may end a streak. A success after a success cannot alert. */
+function couldAlert(transition: StreakTransition): boolean {
+  return transition.status !== 'succeeded' || transition.previousFailureCount > 0
+}
+
+function pendingState(notifier: string, at: Date): NotifierDeliveryState {
+  return {
+    notifier,
+    status: 'pending',
+    attempts: 0,
+    last_error: null,
+    last_attempt_at: null,
+    next_attempt_at: at.toISOString(),
+  }
+}
+
+function settledStatus(alert: MemoryAlert, input: RecordAlertOutcomeInput): AlertRecord['status'] {
+  if (alert.status !== 'pending') return alert.status
+  if (input.eventType === null && input.outcomes.length === 0) return 'no_event'
+  if (alert.notifiers.length === 0 || alert.notifiers.some(isOpen)) return 'pending'
+  return alert.notifiers.every((state) => state.status === 'delivered') ? 'delivered' : 'expired'
+}
+
+function toPending(alert: MemoryAlert, at: Date): PendingAlert {
+  return {
+    alertId: alert.alertId,
+    jobName: alert.jobName,
+    runId: alert.runId,
+    createdAt: new Date(alert.createdAt),
+    expiresAt: new Date(alert.expiresAt),
+    expired: alert.expiresAt <= at,
+    subject: structuredClone(alert.subject),
+    policy: { ...alert.policy },
+    notifiers: alert.notifiers.map((state) => ({ ...state })),
+    claimToken: alert.claimToken ?? '',
+  }
+}
+
+function toAlertRecord(alert: MemoryAlert): AlertRecord {
+  return {
+    alert_id: alert.alertId,
+    job_name: alert.jobName,
+    run_id: alert.runId,
+    event_type: alert.eventType,
+    status: alert.status,
+    created_at: alert.createdAt.toISOString(),
+    expires_at: alert.expiresAt.toISOString(),
+    notifiers: alert.notifiers.map((state) => ({ ...state })),
   }
 }
 

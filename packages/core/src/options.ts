@@ -5,7 +5,17 @@ import type { ExecutionLogStore, Notifier } from './ports.js'
 import { durationMs, functionSchema, objectWithMethods } from './schema-helpers.js'
 
 /** What an object needs to be accepted as a store. */
-export const STORE_METHODS = ['beginRun', 'heartbeat', 'finishRun', 'recordMissedRun', 'recordDeliveries', 'listRuns']
+export const STORE_METHODS = [
+  'beginRun',
+  'heartbeat',
+  'finishRun',
+  'recordMissedRun',
+  'enqueueAlert',
+  'claimAlerts',
+  'recordAlertOutcome',
+  'listAlerts',
+  'listRuns',
+]
 
 /** How long a crashed run can keep its job blocked; the heartbeat renews it at a third. */
 export const DEFAULT_LEASE_MS = 60_000
@@ -21,6 +31,49 @@ export const notifierSchema = z.custom<Notifier>(
     typeof (value as Partial<Notifier>).notify === 'function',
   { message: 'expected a Notifier: an object with a non-empty `name` and a `notify(event, { signal })` function' },
 )
+
+/** The policy `withFailureAlerting` applies when given none of its options. */
+export const DEFAULT_POLICY = { failureThreshold: 2, notifyOnRecovery: false } as const
+
+/** How long an undelivered alert is retried before it is recorded as expired. */
+export const DEFAULT_ALERT_TTL_MS = 24 * 3_600_000
+
+/**
+ * The options of every entry point that sends alerts (the wrapper, the missed-run check, the
+ * sweeper), declared once so they mean the same everywhere.
+ */
+export const dispatchOptionsShape = {
+  notifiers: z.array(notifierSchema).default([]),
+  /** Per notifier and event; after it the notifier's signal is aborted. */
+  notifyTimeoutMs: durationMs().default(5_000),
+  /** Wait before the first retry of a failed notifier; doubles per attempt, up to an hour. */
+  retryDelayMs: durationMs().default(30_000),
+  logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
+  /** The clock for event times; the store keeps its own clock for the log. */
+  now: functionSchema<() => Date>().optional(),
+}
+
+/** ... and of those that also write alert entries. */
+export const deliveryOptionsShape = {
+  ...dispatchOptionsShape,
+  /** An alert not delivered to every notifier by then is recorded as expired and logged. */
+  alertTtlMs: durationMs().default(DEFAULT_ALERT_TTL_MS),
+}
+
+/** Delivery records and states are keyed by notifier name, so names must be unique. */
+export function checkUniqueNotifierNames(notifiers: readonly Notifier[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>()
+  notifiers.forEach((notifier, index) => {
+    if (seen.has(notifier.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['notifiers', index, 'name'],
+        message: `duplicate notifier name "${notifier.name}": delivery records are keyed by name`,
+      })
+    }
+    seen.add(notifier.name)
+  })
+}
 
 const lockSchema = z.union(
   [
@@ -38,40 +91,23 @@ export const withFailureAlertingOptionsSchema = z
     /** Names the job in the execution log and in alerts. */
     jobName: z.string().trim().min(1, 'expected a non-empty job name').max(200),
     store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
-    notifiers: z.array(notifierSchema).default([]),
+    ...deliveryOptionsShape,
     /** Alert when the consecutive failure count reaches exactly this. */
     failureThreshold: z.number().int().min(1).default(2),
     /** One `long_running` event when a run passes this; `false` turns it off. */
     maxRuntimeMs: z
       .union([durationMs(), z.literal(false)], { error: 'expected a positive number of milliseconds, or false' })
       .default(30 * 60_000),
-    /** Per notifier and event; after it the notifier's signal is aborted. */
-    notifyTimeoutMs: durationMs().default(5_000),
     /** Send a `recovered` event when a success ends a streak that alerted. */
     notifyOnRecovery: z.boolean().default(false),
     /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }`. */
     lock: lockSchema.default(true),
     /** Recorded with each run: a host name or an invocation id. */
     host: z.string().max(200).nullable().default(null),
-    logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
     /** Called with every error cronwarden handles on its own (store, delivery bookkeeping). */
     onInternalError: functionSchema<(error: Error) => void>().optional(),
-    /** The clock for event times; the store keeps its own clock for the log. */
-    now: functionSchema<() => Date>().optional(),
   })
-  .superRefine((options, ctx) => {
-    const seen = new Set<string>()
-    options.notifiers.forEach((notifier, index) => {
-      if (seen.has(notifier.name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['notifiers', index, 'name'],
-          message: `duplicate notifier name "${notifier.name}": delivery records are keyed by name`,
-        })
-      }
-      seen.add(notifier.name)
-    })
-  })
+  .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
 
 /** Options of `withFailureAlerting`; defaults are the schema's. */
 export interface WithFailureAlertingOptions {
@@ -85,6 +121,10 @@ export interface WithFailureAlertingOptions {
   maxRuntimeMs?: number | false
   /** Per notifier and event; then the notifier's signal is aborted. Default 5000. */
   notifyTimeoutMs?: number
+  /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
+  alertTtlMs?: number
+  /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
+  retryDelayMs?: number
   /** Send a `recovered` event when a success ends a streak that alerted. Default false. */
   notifyOnRecovery?: boolean
   /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }` (default 60 000). */
@@ -112,6 +152,8 @@ export interface ResolvedOptions {
   failureThreshold: number
   maxRuntimeMs: number | false
   notifyTimeoutMs: number
+  alertTtlMs: number
+  retryDelayMs: number
   notifyOnRecovery: boolean
   exclusive: boolean
   leaseMs: number

@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertEventType } from './alert-event.js'
+import type { AlertEvent, AlertEventType, LongRunningEvent, MissedRunEvent } from './alert-event.js'
 import type { JsonObject } from './json.js'
 
 /**
@@ -18,11 +18,14 @@ export type FinishStatus = 'succeeded' | 'failed'
 /** A small JSON object a job attaches to its run (counts such as due/sent/failed). */
 export type RunSummary = JsonObject
 
-/** One notifier's attempt to deliver one event; stored with the run the event is about. */
+/**
+ * One notifier's attempt to deliver one event; kept, attempt by attempt, with the run the
+ * event is about. `expired` records an event given up after `alertTtlMs` (nothing was sent).
+ */
 export interface DeliveryRecord {
   notifier: string
   event_type: AlertEventType
-  status: 'delivered' | 'failed' | 'timed_out'
+  status: 'delivered' | 'failed' | 'timed_out' | 'expired'
   error_message: string | null
   attempted_at: string
   duration_ms: number
@@ -46,6 +49,7 @@ export interface RunRecord {
   /** Where the run executed (host name, invocation id); null when not given. */
   host: string | null
   summary: RunSummary | null
+  /** Every delivery attempt of every event about this run, oldest first. */
   deliveries: DeliveryRecord[]
 }
 
@@ -70,6 +74,32 @@ export interface StreakTransition {
   downSince: Date | null
 }
 
+/**
+ * The policy an alert entry is decided under, written with the entry so that any dispatcher,
+ * even one that knows nothing of the job, decides the same events from it.
+ */
+export interface AlertPolicy {
+  failureThreshold: number
+  notifyOnRecovery: boolean
+}
+
+/**
+ * What a store needs to write an alert entry in the same atomic step as the transition it
+ * is about. `null` where the caller has no notifiers: nothing could be delivered.
+ */
+export interface AlertSpec {
+  policy: AlertPolicy
+  /** Names of the notifiers the entry is owed to (at least one). */
+  notifiers: string[]
+  /** After this the entry is given up as expired (the store's clock). */
+  ttlMs: number
+  /**
+   * The entry is written already claimed by the writer for this long, so that no sweeper
+   * sends it while the writer does; a writer that crashed loses the claim when it ends.
+   */
+  claimMs: number
+}
+
 export interface BeginRunInput {
   jobName: string
   runId: string
@@ -78,6 +108,8 @@ export interface BeginRunInput {
   /** When true, the run needs the job's lease: a live holder makes this run `skipped`. */
   exclusive: boolean
   host: string | null
+  /** For runs closed as abandoned here: their alert entries (written unclaimed). */
+  alert: AlertSpec | null
 }
 
 export type BeginRunResult =
@@ -89,12 +121,15 @@ export type BeginRunResult =
       lastSuccessAt: Date | null
       /** Runs of this job whose lease had expired, closed as abandoned (oldest first). */
       abandoned: StreakTransition[]
+      /** This job's alert entries not yet settled (those just written for `abandoned` too). */
+      pendingAlerts: number
     }
   | {
       outcome: 'skipped'
       startedAt: Date
       holderRunId: string
       abandoned: StreakTransition[]
+      pendingAlerts: number
     }
 
 export interface FinishRunInput {
@@ -103,6 +138,17 @@ export interface FinishRunInput {
   status: FinishStatus
   errorMessage: string | null
   summary: RunSummary | null
+  /** Written with the transition when it could lead to an event (written claimed). */
+  alert: AlertSpec | null
+}
+
+export interface FinishRunResult {
+  transition: StreakTransition
+  /**
+   * The alert entry written with the transition, claimed by this caller: a failure, or a
+   * success that ended a streak. `null` for a success after a success, or without `alert`.
+   */
+  alert: PendingAlert | null
 }
 
 export interface HeartbeatInput {
@@ -120,6 +166,102 @@ export interface RecordMissedRunInput {
   /** When the time was declared missed (the scheduled time plus the grace period). */
   detectedAt: Date
   errorMessage: string
+  /** The event to deliver, written with the row (claimed) when `alert` is given. */
+  event: MissedRunEvent
+  alert: AlertSpec | null
+}
+
+export interface RecordMissedRunResult {
+  /** True only for the caller that created the row. */
+  created: boolean
+  /** The entry written with it, claimed by this caller (only when `created`). */
+  alert: PendingAlert | null
+}
+
+/** An event decided while it happened (a run passing its maximum runtime), to deliver durably. */
+export interface EnqueueAlertInput {
+  jobName: string
+  runId: string
+  event: LongRunningEvent
+  alert: AlertSpec
+}
+
+/** Where one notifier stands with one alert entry. */
+export interface NotifierDeliveryState {
+  notifier: string
+  /** `pending` (not tried yet), `failed` (will be retried), `delivered`, `expired` (given up). */
+  status: 'pending' | 'failed' | 'delivered' | 'expired'
+  attempts: number
+  last_error: string | null
+  last_attempt_at: string | null
+  /** For `pending` and `failed`: not before this. */
+  next_attempt_at: string | null
+}
+
+/**
+ * An alert entry: what happened (a closed run's transition, decided by core's policy, or an
+ * event decided when it happened), the policy, and the notifiers it is owed to. Handed to
+ * one dispatcher at a time with a claim token; settled when every owed notifier has it or
+ * it expired.
+ */
+export interface PendingAlert {
+  alertId: string
+  jobName: string
+  runId: string
+  /** The store's time of the transition; every event decided from it carries this time. */
+  createdAt: Date
+  expiresAt: Date
+  /** True once `expiresAt` has passed (by the store's clock): record it expired, send nothing. */
+  expired: boolean
+  subject: { kind: 'transition'; transition: StreakTransition } | { kind: 'event'; event: AlertEvent }
+  policy: AlertPolicy
+  notifiers: NotifierDeliveryState[]
+  /** Proves the claim when the outcome is recorded. */
+  claimToken: string
+}
+
+export interface ClaimAlertsInput {
+  /** Only these jobs' entries; `null` for every job. */
+  jobNames: string[] | null
+  /** The notifiers this dispatcher has: entries owing none of them are left for another. */
+  notifiers: string[]
+  limit: number
+  /** How long the claim holds; a dispatcher that crashed loses it then. */
+  claimMs: number
+}
+
+/** One notifier's outcome for one entry, as the dispatcher reports it. */
+export interface AlertDeliveryOutcome extends DeliveryRecord {
+  /** For `failed` / `timed_out`: when to try again, from now (the store's clock). */
+  retryAfterMs: number | null
+}
+
+export interface RecordAlertOutcomeInput {
+  alertId: string
+  claimToken: string
+  /** The decided event's type; `null` when the entry decided no event (it is then settled). */
+  eventType: AlertEventType | null
+  outcomes: AlertDeliveryOutcome[]
+}
+
+/** One alert entry and where each notifier stands with it, as `listAlerts` returns it. */
+export interface AlertRecord {
+  alert_id: string
+  job_name: string
+  run_id: string
+  /** The decided event's type: null until decided, and for an entry that decided none. */
+  event_type: AlertEventType | null
+  /** `pending` until every owed notifier has it (`delivered`) or it expired. */
+  status: 'pending' | 'delivered' | 'expired' | 'no_event'
+  created_at: string
+  expires_at: string
+  notifiers: NotifierDeliveryState[]
+}
+
+export interface ListAlertsInput {
+  jobName: string
+  /** At most this many entries, newest first. Default 50. */
+  limit?: number
 }
 
 export interface ListRunsOptions {
@@ -141,17 +283,32 @@ export interface ExecutionLogStore {
   /** Extends a running run's lease. `false` when the run is no longer running here. */
   heartbeat(input: HeartbeatInput): Promise<boolean>
   /**
-   * Closes a running run, updates the job's streak and releases its lease. `null` when the
-   * run was already closed (a later run found its lease expired and closed it as abandoned).
+   * Closes a running run, updates the job's streak and releases its lease, and writes the
+   * alert entry in the same step. `null` when the run was already closed (a later run found
+   * its lease expired and closed it as abandoned).
    */
-  finishRun(input: FinishRunInput): Promise<StreakTransition | null>
+  finishRun(input: FinishRunInput): Promise<FinishRunResult | null>
   /**
-   * Records a `missed` row for a scheduled time with no run. `true` only for the caller that
-   * created it: with several detectors running, exactly one alerts per missed time.
+   * Records a `missed` row for a scheduled time with no run, with its alert entry. Created
+   * only once: with several detectors running, exactly one alerts per missed time.
    */
-  recordMissedRun(input: RecordMissedRunInput): Promise<boolean>
-  /** Appends delivery outcomes to the run an event was about. */
-  recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void>
+  recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult>
+  /** Writes an entry for an event decided outside a transition, claimed by the caller. */
+  enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert>
+  /**
+   * Claims entries that are due (not settled, not claimed by a live dispatcher, a next
+   * attempt due for one of `notifiers`, or expired), oldest first. Two concurrent callers
+   * never get the same entry.
+   */
+  claimAlerts(input: ClaimAlertsInput): Promise<PendingAlert[]>
+  /**
+   * Records each notifier's outcome for a claimed entry, appends them to the run's
+   * deliveries, settles the entry when every owed notifier has it (or it expired, or it
+   * decided no event), and releases the claim. One atomic step.
+   */
+  recordAlertOutcome(input: RecordAlertOutcomeInput): Promise<void>
+  /** The newest alert entries of one job first, with each notifier's state. */
+  listAlerts(input: ListAlertsInput): Promise<AlertRecord[]>
   /** The newest runs of one job first; an unknown job has none. */
   listRuns(jobName: string, options?: ListRunsOptions): Promise<RunRecord[]>
 }

@@ -315,7 +315,7 @@ describe('withFailureAlerting', () => {
         lock: { leaseMs: 60_000 },
       })
       // A process that took the lease and died: no heartbeat, no finish.
-      await store.beginRun({ jobName, runId: 'crashed', leaseMs: 60_000, exclusive: true, host: 'a' })
+      await store.beginRun({ jobName, runId: 'crashed', leaseMs: 60_000, exclusive: true, host: 'a', alert: null })
       clock = new Date(clock.getTime() + 30_000)
       await expect(run()).rejects.toBeInstanceOf(RunSkippedError)
       clock = new Date(clock.getTime() + 60_000)
@@ -340,10 +340,24 @@ describe('withFailureAlerting', () => {
         notifiers: [notifier],
         logger: silentLogger,
       })
-      const failed = await store.beginRun({ jobName, runId: 'failed', leaseMs: 60_000, exclusive: true, host: null })
+      const failed = await store.beginRun({
+        jobName,
+        runId: 'failed',
+        leaseMs: 60_000,
+        exclusive: true,
+        host: null,
+        alert: null,
+      })
       expect(failed.outcome).toBe('started')
-      await store.finishRun({ jobName, runId: 'failed', status: 'failed', errorMessage: 'x', summary: null })
-      await store.beginRun({ jobName, runId: 'crashed', leaseMs: 60_000, exclusive: true, host: null })
+      await store.finishRun({
+        jobName,
+        runId: 'failed',
+        status: 'failed',
+        errorMessage: 'x',
+        summary: null,
+        alert: null,
+      })
+      await store.beginRun({ jobName, runId: 'crashed', leaseMs: 60_000, exclusive: true, host: null, alert: null })
       clock = new Date(clock.getTime() + 120_000)
       await expect(run()).resolves.toBe('ok 1')
       expect(notifier.events).toEqual([
@@ -370,7 +384,7 @@ describe('withFailureAlerting', () => {
       const stalled = run()
       // The process stalls past its lease; another process closes the run as abandoned.
       clock = new Date(clock.getTime() + 10_000)
-      await store.beginRun({ jobName, runId: 'successor', leaseMs: 3_000, exclusive: true, host: null })
+      await store.beginRun({ jobName, runId: 'successor', leaseMs: 3_000, exclusive: true, host: null, alert: null })
       await vi.advanceTimersByTimeAsync(1_000)
       await expect(stalled).resolves.toBeInstanceOf(LeaseLostError)
     })
@@ -491,7 +505,7 @@ describe('withFailureAlerting', () => {
 
     it('keeps the outcome when delivery records cannot be stored', async () => {
       const onInternalError = vi.fn()
-      const store = failing(createMemoryStore(), 'recordDeliveries')
+      const store = failing(createMemoryStore(), 'recordAlertOutcome')
       const notifier = createRecordingNotifier()
       const run = withFailureAlerting(scripted(['fail']), {
         jobName,
@@ -503,7 +517,7 @@ describe('withFailureAlerting', () => {
       })
       await expect(run()).rejects.toThrow('send failed on call 1')
       expect(notifier.events).toHaveLength(1)
-      expect(onInternalError).toHaveBeenCalledWith(expect.objectContaining({ operation: 'recordDeliveries' }))
+      expect(onInternalError).toHaveBeenCalledWith(expect.objectContaining({ operation: 'recordAlertOutcome' }))
     })
 
     it('survives an onInternalError hook that throws', async () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { AlertEvent } from './alert-event.js'
-import { decideAlerts } from './decide-alerts.js'
-import { deliverEvent } from './deliver-event.js'
+import { createAlertPipeline } from './alert-pipeline.js'
+import { decideAlerts, longRunningEvent } from './decide-alerts.js'
 import { describeError } from './describe-error.js'
 import { LeaseLostError, OptionsError, RunSkippedError, StoreError } from './errors.js'
 import { checkSummary, type JobContext } from './job-context.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
 import { type ResolvedOptions, resolveOptions, type WithFailureAlertingOptions } from './options.js'
-import type { RunSummary, StreakTransition } from './ports.js'
+import type { BeginRunResult, RunSummary } from './ports.js'
 
 export type Job<T> = (context: JobContext) => T | Promise<T>
 
@@ -41,9 +41,11 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
       // A faulty hook must not turn bookkeeping into a failed run.
     }
   }
-  const alerts = new AlertQueue(options, logger, reportInternal)
+  const pipeline = createAlertPipeline({ ...options, logger, reportInternal })
+  const policy = { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery }
+  const alert = pipeline.spec(policy)
 
-  let begun: Awaited<ReturnType<typeof store.beginRun>>
+  let begun: BeginRunResult
   try {
     begun = await store.beginRun({
       jobName,
@@ -51,19 +53,22 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
       leaseMs: options.leaseMs,
       exclusive: options.exclusive,
       host: options.host,
+      alert,
     })
   } catch (cause) {
     const error = new StoreError('beginRun', { cause })
     reportInternal(error)
     throw error
   }
-  for (const transition of begun.abandoned) alerts.onTransition(transition)
+  if (!alert)
+    for (const transition of begun.abandoned) warnUndeliverable(decideAlerts(transition, policy, options.now()))
+  // Alerts a crashed or cut-off caller left behind (runs just closed as abandoned among
+  // them) go out before this run, in one bounded batch; a sweeper takes any rest.
+  if (begun.pendingAlerts > 0) await pipeline.deliverPending([jobName], 1)
 
-  if (begun.outcome === 'skipped') {
-    await alerts.settled()
-    throw new RunSkippedError(jobName, runId, begun.holderRunId)
-  }
+  if (begun.outcome === 'skipped') throw new RunSkippedError(jobName, runId, begun.holderRunId)
 
+  const inFlight: Promise<unknown>[] = []
   const controller = new AbortController()
   let jobSettled = false
   let summary: RunSummary | null = null
@@ -93,10 +98,23 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
     Math.max(1, Math.floor(options.leaseMs / 3)),
   )
   const { maxRuntimeMs } = options
-  const watchdog =
-    maxRuntimeMs === false
-      ? undefined
-      : setTimeout(() => alerts.push(longRunningEvent(options, maxRuntimeMs, runId, begun)), maxRuntimeMs)
+  const onLongRunning = (limit: number) => {
+    const event = longRunningEvent({
+      jobName,
+      runId,
+      startedAt: begun.startedAt,
+      maxRuntimeMs: limit,
+      lastSuccessAt: begun.outcome === 'started' ? begun.lastSuccessAt : null,
+      now: options.now(),
+    })
+    if (!alert) return warnUndeliverable(event)
+    inFlight.push(
+      store
+        .enqueueAlert({ jobName, runId, event, alert })
+        .then(pipeline.deliver, (cause: unknown) => reportInternal(new StoreError('enqueueAlert', { cause }))),
+    )
+  }
+  const watchdog = maxRuntimeMs === false ? undefined : setTimeout(() => onLongRunning(maxRuntimeMs), maxRuntimeMs)
   // Timers must not keep a finished process alive; the job's own work does that.
   heartbeat.unref?.()
   watchdog?.unref?.()
@@ -113,74 +131,31 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
   }
 
   try {
-    const transition = await store.finishRun({
+    const finished = await store.finishRun({
       jobName,
       runId,
       status: outcome.ok ? 'succeeded' : 'failed',
       errorMessage: outcome.ok ? null : describeError(outcome.error),
       summary,
+      alert,
     })
-    if (transition) alerts.onTransition(transition)
-    else
+    if (!finished)
       logger.warn('run finished after a later run closed it as abandoned; its outcome is not counted again', {
         job_name: jobName,
         run_id: runId,
         status: outcome.ok ? 'succeeded' : 'failed',
       })
+    else if (finished.alert) inFlight.push(pipeline.deliver(finished.alert))
+    else if (!alert) warnUndeliverable(decideAlerts(finished.transition, policy, options.now()))
   } catch (cause) {
     reportInternal(new StoreError('finishRun', { cause }))
   }
 
-  await alerts.settled()
+  await Promise.all(inFlight)
   if (outcome.ok) return outcome.value
   throw outcome.error
-}
 
-function longRunningEvent(
-  options: ResolvedOptions,
-  maxRuntimeMs: number,
-  runId: string,
-  begun: { startedAt: Date; lastSuccessAt: Date | null },
-): AlertEvent {
-  const now = options.now()
-  return {
-    type: 'long_running',
-    job_name: options.jobName,
-    run_id: runId,
-    occurred_at: now.toISOString(),
-    started_at: begun.startedAt.toISOString(),
-    max_runtime_ms: maxRuntimeMs,
-    running_for_ms: Math.max(0, now.getTime() - begun.startedAt.getTime()),
-    last_success_at: begun.lastSuccessAt?.toISOString() ?? null,
-  }
-}
-
-/**
- * Alerts decided during one call, delivered as they come and awaited before the call
- * settles. Delivery outcomes are logged and recorded on the run the event is about.
- */
-class AlertQueue {
-  readonly #pending: Promise<void>[] = []
-
-  constructor(
-    private readonly options: ResolvedOptions,
-    private readonly logger: Logger,
-    private readonly reportInternal: (error: Error) => void,
-  ) {}
-
-  onTransition(transition: StreakTransition): void {
-    for (const event of decideAlerts(transition, this.options, this.options.now())) this.push(event)
-  }
-
-  push(event: AlertEvent): void {
-    this.#pending.push(this.#deliver(event))
-  }
-
-  async settled(): Promise<void> {
-    await Promise.all(this.#pending)
-  }
-
-  #deliver(event: AlertEvent): Promise<void> {
-    return deliverEvent(event, { ...this.options, logger: this.logger, reportInternal: this.reportInternal })
+  function warnUndeliverable(event: AlertEvent | null): void {
+    if (event) logger.warn('alert decided but no notifiers are configured', { event })
   }
 }

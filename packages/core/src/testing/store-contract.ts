@@ -1,7 +1,42 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { BeginRunInput, DeliveryRecord, ExecutionLogStore } from '../ports.js'
+import type { AlertEvent, MissedRunEvent } from '../alert-event.js'
+import type {
+  AlertSpec,
+  BeginRunInput,
+  ExecutionLogStore,
+  FinishRunInput,
+  PendingAlert,
+  RecordMissedRunInput,
+} from '../ports.js'
+
+function missedInput(jobName: string, alert: AlertSpec | null): RecordMissedRunInput {
+  const expectedAt = new Date(Date.UTC(2026, 0, 5, 6))
+  const runId = `missed:${jobName}:${expectedAt.toISOString()}`
+  const event: MissedRunEvent = {
+    type: 'missed_run',
+    job_name: jobName,
+    run_id: runId,
+    occurred_at: '2026-01-05T06:05:00.000Z',
+    expected_at: expectedAt.toISOString(),
+    schedule: '0 6 * * *',
+    timezone: 'UTC',
+    grace_ms: 300_000,
+    last_run_at: null,
+    last_success_at: null,
+    down_since: expectedAt.toISOString(),
+  }
+  return {
+    jobName,
+    runId,
+    expectedAt,
+    detectedAt: new Date(expectedAt.getTime() + 60_000),
+    errorMessage: 'No run started within 60000 ms',
+    event,
+    alert,
+  }
+}
 
 export type StoreFactory = () => ExecutionLogStore | Promise<ExecutionLogStore>
 
@@ -30,17 +65,27 @@ export function describeExecutionLogStoreContract(
 
     const newJob = () => `contract-${randomUUID()}`
     const begin = (jobName: string, overrides: Partial<BeginRunInput> = {}) =>
-      store.beginRun({ jobName, runId: randomUUID(), leaseMs: 60_000, exclusive: false, host: null, ...overrides })
+      store.beginRun({
+        jobName,
+        runId: randomUUID(),
+        leaseMs: 60_000,
+        exclusive: false,
+        host: null,
+        alert: null,
+        ...overrides,
+      })
     const startedRun = async (jobName: string, overrides: Partial<BeginRunInput> = {}) => {
       const runId = randomUUID()
       const result = await begin(jobName, { runId, ...overrides })
       expect(result.outcome).toBe('started')
       return runId
     }
+    const finish = async (input: Omit<FinishRunInput, 'alert'> & { alert?: AlertSpec | null }) =>
+      (await store.finishRun({ alert: null, ...input }))?.transition ?? null
     const fail = (jobName: string, runId: string, errorMessage = 'boom') =>
-      store.finishRun({ jobName, runId, status: 'failed', errorMessage, summary: null })
+      finish({ jobName, runId, status: 'failed', errorMessage, summary: null })
     const succeed = (jobName: string, runId: string) =>
-      store.finishRun({ jobName, runId, status: 'succeeded', errorMessage: null, summary: null })
+      finish({ jobName, runId, status: 'succeeded', errorMessage: null, summary: null })
 
     it('records a running row when a run begins', async () => {
       const jobName = newJob()
@@ -139,7 +184,7 @@ export function describeExecutionLogStoreContract(
       const jobName = newJob()
       const runId = await startedRun(jobName)
       const message = `line one\nline two <!channel> ${'x'.repeat(1000)}`
-      await store.finishRun({ jobName, runId, status: 'failed', errorMessage: message, summary: { due: 3, sent: 2 } })
+      await finish({ jobName, runId, status: 'failed', errorMessage: message, summary: { due: 3, sent: 2 } })
       const [row] = await store.listRuns(jobName)
       expect(row?.error_message).toBe(message)
       expect(row?.summary).toEqual({ due: 3, sent: 2 })
@@ -230,21 +275,14 @@ export function describeExecutionLogStoreContract(
     it('records a missed time once, whoever asks first, without touching the streak', async () => {
       const jobName = newJob()
       await fail(jobName, await startedRun(jobName))
-      const expectedAt = new Date(Date.now() - 120_000)
-      const input = {
-        jobName,
-        runId: `missed:${jobName}:${expectedAt.toISOString()}`,
-        expectedAt,
-        detectedAt: new Date(expectedAt.getTime() + 60_000),
-        errorMessage: 'No run started within 60000 ms',
-      }
+      const input = missedInput(jobName, null)
       const claims = await Promise.all(Array.from({ length: 10 }, () => store.recordMissedRun(input)))
-      expect(claims.filter(Boolean)).toHaveLength(1)
-      expect(await store.recordMissedRun(input)).toBe(false)
+      expect(claims.filter((claim) => claim.created)).toHaveLength(1)
+      expect(await store.recordMissedRun(input)).toEqual({ created: false, alert: null })
       const rows = await store.listRuns(jobName)
       expect(rows.find((row) => row.status === 'missed')).toMatchObject({
         run_id: input.runId,
-        started_at: expectedAt.toISOString(),
+        started_at: input.expectedAt.toISOString(),
         finished_at: input.detectedAt.toISOString(),
         error_message: 'No run started within 60000 ms',
         consecutive_failure_count: null,
@@ -253,28 +291,300 @@ export function describeExecutionLogStoreContract(
       expect(next?.consecutiveFailureCount).toBe(2)
     })
 
-    it('appends delivery records to the run they are about', async () => {
-      const jobName = newJob()
-      const runId = await startedRun(jobName)
-      await fail(jobName, runId)
-      const delivery: DeliveryRecord = {
-        notifier: 'slack',
-        event_type: 'consecutive_failures',
-        status: 'timed_out',
-        error_message: 'Notifier "slack" did not finish within 5000 ms',
-        attempted_at: new Date().toISOString(),
-        duration_ms: 5000,
+    describe('alert entries', () => {
+      const spec = (overrides: Partial<AlertSpec> = {}): AlertSpec => ({
+        policy: { failureThreshold: 2, notifyOnRecovery: false },
+        notifiers: ['slack', 'email'],
+        ttlMs: 3_600_000,
+        claimMs: 60_000,
+        ...overrides,
+      })
+      const claim = (jobName: string | null, notifiers = ['slack', 'email'], claimMs = 60_000) =>
+        store.claimAlerts({ jobNames: jobName === null ? null : [jobName], notifiers, limit: 100, claimMs })
+      const failWithAlert = async (jobName: string, alert: AlertSpec = spec()) => {
+        const runId = await startedRun(jobName)
+        const result = await store.finishRun({
+          jobName,
+          runId,
+          status: 'failed',
+          errorMessage: 'down',
+          summary: null,
+          alert,
+        })
+        if (!result?.alert) throw new Error('expected an alert entry with the failure')
+        return result.alert
       }
-      await store.recordDeliveries(runId, [delivery])
-      await store.recordDeliveries(runId, [
-        { ...delivery, notifier: 'email', status: 'delivered', error_message: null },
-      ])
-      const [row] = await store.listRuns(jobName)
-      expect(row?.deliveries.map((entry) => [entry.notifier, entry.status])).toEqual([
-        ['slack', 'timed_out'],
-        ['email', 'delivered'],
-      ])
-      expect(row?.deliveries[0]).toEqual(delivery)
+      const outcome = (
+        notifier: string,
+        status: 'delivered' | 'failed' | 'timed_out' | 'expired',
+        retryAfterMs = 0,
+      ) => ({
+        notifier,
+        event_type: 'consecutive_failures' as const,
+        status,
+        error_message: status === 'delivered' ? null : `${notifier} ${status}`,
+        attempted_at: new Date().toISOString(),
+        duration_ms: 12,
+        retryAfterMs: status === 'failed' || status === 'timed_out' ? retryAfterMs : null,
+      })
+      const settle = (alert: PendingAlert, outcomes: ReturnType<typeof outcome>[]) =>
+        store.recordAlertOutcome({
+          alertId: alert.alertId,
+          claimToken: alert.claimToken,
+          eventType: 'consecutive_failures',
+          outcomes,
+        })
+
+      it('writes no entry for a success after a success, and one for a success that ends a streak', async () => {
+        const jobName = newJob()
+        const first = await startedRun(jobName)
+        const quiet = await store.finishRun({
+          jobName,
+          runId: first,
+          status: 'succeeded',
+          errorMessage: null,
+          summary: null,
+          alert: spec(),
+        })
+        expect(quiet?.alert).toBeNull()
+        const failure = await failWithAlert(jobName)
+        await settle(failure, [outcome('slack', 'delivered'), outcome('email', 'delivered')])
+        const last = await startedRun(jobName)
+        const ended = await store.finishRun({
+          jobName,
+          runId: last,
+          status: 'succeeded',
+          errorMessage: null,
+          summary: null,
+          alert: spec(),
+        })
+        expect(ended?.alert?.subject).toMatchObject({
+          kind: 'transition',
+          transition: { status: 'succeeded', previousFailureCount: 1 },
+        })
+      })
+
+      it('writes a claimed entry with the transition, the policy and every owed notifier', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName, spec({ policy: { failureThreshold: 3, notifyOnRecovery: true } }))
+        expect(alert).toMatchObject({
+          jobName,
+          expired: false,
+          policy: { failureThreshold: 3, notifyOnRecovery: true },
+          subject: {
+            kind: 'transition',
+            transition: { jobName, status: 'failed', consecutiveFailureCount: 1, errorMessage: 'down' },
+          },
+        })
+        expect(alert.alertId).toEqual(expect.any(String))
+        expect(alert.claimToken).toEqual(expect.any(String))
+        expect(alert.expiresAt.getTime() - alert.createdAt.getTime()).toBe(3_600_000)
+        expect(alert.notifiers.map((state) => [state.notifier, state.status, state.attempts])).toEqual([
+          ['slack', 'pending', 0],
+          ['email', 'pending', 0],
+        ])
+        // Claimed by its writer: no sweeper takes it meanwhile.
+        expect(await claim(jobName)).toEqual([])
+        const next = await begin(jobName)
+        expect(next).toMatchObject({ outcome: 'started', pendingAlerts: 1 })
+        const [record] = await store.listAlerts({ jobName })
+        expect(record).toMatchObject({
+          alert_id: alert.alertId,
+          job_name: jobName,
+          status: 'pending',
+          event_type: null,
+        })
+      })
+
+      it('hands a claim that was not settled in time to the next dispatcher', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName, spec({ claimMs: 100 }))
+        await sleep(250)
+        const [again] = await claim(jobName)
+        expect(again?.alertId).toBe(alert.alertId)
+        expect(again?.claimToken).not.toBe(alert.claimToken)
+        expect(await claim(jobName)).toEqual([])
+      })
+
+      it('settles an entry when every notifier has it, and keeps the attempts with the run', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName)
+        await settle(alert, [outcome('slack', 'delivered'), outcome('email', 'delivered')])
+        const [record] = await store.listAlerts({ jobName })
+        expect(record).toMatchObject({ status: 'delivered', event_type: 'consecutive_failures' })
+        expect(record?.notifiers.map((state) => [state.notifier, state.status, state.attempts])).toEqual([
+          ['slack', 'delivered', 1],
+          ['email', 'delivered', 1],
+        ])
+        const [row] = await store.listRuns(jobName)
+        expect(row?.run_id).toBe(alert.runId)
+        expect(row?.deliveries).toEqual([
+          {
+            notifier: 'slack',
+            event_type: 'consecutive_failures',
+            status: 'delivered',
+            error_message: null,
+            attempted_at: expect.any(String),
+            duration_ms: 12,
+          },
+          {
+            notifier: 'email',
+            event_type: 'consecutive_failures',
+            status: 'delivered',
+            error_message: null,
+            attempted_at: expect.any(String),
+            duration_ms: 12,
+          },
+        ])
+        expect((await begin(jobName)).pendingAlerts).toBe(0)
+        await sleep(10)
+        expect(await claim(null, ['slack', 'email'])).not.toContainEqual(
+          expect.objectContaining({ alertId: alert.alertId }),
+        )
+      })
+
+      it('retries only the notifier that failed, not before its next attempt is due', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName)
+        await settle(alert, [outcome('slack', 'delivered'), outcome('email', 'failed', 60_000)])
+        expect(await claim(jobName)).toEqual([])
+        const later = await failWithAlert(jobName)
+        await settle(later, [outcome('slack', 'delivered'), outcome('email', 'timed_out', 0)])
+        await sleep(10)
+        const [due] = await claim(jobName)
+        expect(due?.alertId).toBe(later.alertId)
+        expect(due?.notifiers).toEqual([
+          expect.objectContaining({ notifier: 'slack', status: 'delivered', attempts: 1 }),
+          expect.objectContaining({ notifier: 'email', status: 'failed', attempts: 1, last_error: 'email timed_out' }),
+        ])
+        if (!due) throw new Error('expected the entry')
+        await settle(due, [outcome('email', 'failed', 0)])
+        await sleep(10)
+        const [third] = await claim(jobName)
+        if (!third) throw new Error('expected the entry again')
+        await settle(third, [outcome('email', 'delivered')])
+        const records = await store.listAlerts({ jobName })
+        expect(records.map((record) => record.status)).toEqual(['delivered', 'pending'])
+        expect(records[0]?.notifiers.map((state) => [state.notifier, state.status, state.attempts])).toEqual([
+          ['slack', 'delivered', 1],
+          ['email', 'delivered', 3],
+        ])
+        const [row] = await store.listRuns(jobName)
+        expect(row?.deliveries.map((delivery) => [delivery.notifier, delivery.status])).toEqual([
+          ['slack', 'delivered'],
+          ['email', 'timed_out'],
+          ['email', 'failed'],
+          ['email', 'delivered'],
+        ])
+      })
+
+      it('never lets a late outcome undo a delivery, nor release a claim it no longer holds', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName, spec({ claimMs: 100 }))
+        await sleep(250)
+        const [taken] = await claim(jobName)
+        if (!taken) throw new Error('expected the entry')
+        await settle(alert, [outcome('slack', 'delivered'), outcome('email', 'failed', 0)])
+        // The stale claim was released by no one: the second dispatcher still holds it.
+        await sleep(10)
+        expect(await claim(jobName)).toEqual([])
+        await settle(taken, [outcome('slack', 'failed', 0), outcome('email', 'delivered')])
+        const [record] = await store.listAlerts({ jobName })
+        expect(record?.status).toBe('delivered')
+        expect(record?.notifiers.map((state) => state.status)).toEqual(['delivered', 'delivered'])
+      })
+
+      it('settles an entry that decided no event', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName)
+        await store.recordAlertOutcome({
+          alertId: alert.alertId,
+          claimToken: alert.claimToken,
+          eventType: null,
+          outcomes: [],
+        })
+        const [record] = await store.listAlerts({ jobName })
+        expect(record).toMatchObject({ status: 'no_event', event_type: null })
+        expect((await begin(jobName)).pendingAlerts).toBe(0)
+      })
+
+      it('leaves an entry to a dispatcher that has one of its notifiers, and to its jobs only', async () => {
+        const jobName = newJob()
+        const other = newJob()
+        const alert = await failWithAlert(jobName, spec({ notifiers: ['email'], claimMs: 1 }))
+        await failWithAlert(other, spec({ notifiers: ['email'], claimMs: 1 }))
+        await sleep(20)
+        expect(await claim(jobName, ['slack'])).toEqual([])
+        const [mine, ...rest] = await claim(jobName, ['email'])
+        expect(mine?.alertId).toBe(alert.alertId)
+        expect(rest).toEqual([])
+        expect((await claim(other, ['email'])).map((entry) => entry.jobName)).toEqual([other])
+      })
+
+      it('hands an expired entry to any dispatcher, marked expired, and settles it as expired', async () => {
+        const jobName = newJob()
+        const alert = await failWithAlert(jobName, spec({ ttlMs: 50, claimMs: 1 }))
+        await sleep(150)
+        const [expired] = await claim(jobName, [])
+        expect(expired).toMatchObject({ alertId: alert.alertId, expired: true })
+        if (!expired) throw new Error('expected the entry')
+        await settle(expired, [outcome('slack', 'expired'), outcome('email', 'expired')])
+        const [record] = await store.listAlerts({ jobName })
+        expect(record?.status).toBe('expired')
+        expect(record?.notifiers.map((state) => state.status)).toEqual(['expired', 'expired'])
+      })
+
+      it('writes unclaimed entries for runs it closes as abandoned, and counts them as pending', async () => {
+        const jobName = newJob()
+        await startedRun(jobName, { exclusive: true, leaseMs: 50 })
+        await sleep(150)
+        const next = await begin(jobName, { exclusive: true, alert: spec() })
+        expect(next).toMatchObject({ outcome: 'started', pendingAlerts: 1 })
+        const [entry] = await claim(jobName)
+        expect(entry?.subject).toMatchObject({
+          kind: 'transition',
+          transition: { status: 'abandoned', consecutiveFailureCount: 1 },
+        })
+      })
+
+      it('writes a claimed entry with a missed run and with an event decided while it happened', async () => {
+        const jobName = newJob()
+        const recorded = await store.recordMissedRun(missedInput(jobName, spec()))
+        expect(recorded.created).toBe(true)
+        expect(recorded.alert?.subject).toEqual({ kind: 'event', event: missedInput(jobName, null).event })
+        const runId = await startedRun(jobName)
+        const event: AlertEvent = {
+          type: 'long_running',
+          job_name: jobName,
+          run_id: runId,
+          occurred_at: new Date().toISOString(),
+          started_at: new Date().toISOString(),
+          max_runtime_ms: 1_000,
+          running_for_ms: 1_000,
+          last_success_at: null,
+        }
+        const enqueued = await store.enqueueAlert({ jobName, runId, event, alert: spec() })
+        expect(enqueued).toMatchObject({ jobName, runId, subject: { kind: 'event', event } })
+        expect(await claim(jobName)).toEqual([])
+        expect((await store.listAlerts({ jobName })).map((record) => record.run_id)).toEqual([
+          runId,
+          recorded.alert?.runId,
+        ])
+      })
+
+      it('gives each entry to one of many dispatchers claiming at once', async () => {
+        const jobName = newJob()
+        for (let i = 0; i < 30; i++) await failWithAlert(jobName, spec({ claimMs: 1 }))
+        await sleep(20)
+        const batches = await Promise.all(
+          Array.from({ length: 6 }, () =>
+            store.claimAlerts({ jobNames: [jobName], notifiers: ['slack'], limit: 10, claimMs: 60_000 }),
+          ),
+        )
+        const ids = batches.flat().map((entry) => entry.alertId)
+        expect(ids).toHaveLength(30)
+        expect(new Set(ids).size).toBe(30)
+      })
     })
   })
 }

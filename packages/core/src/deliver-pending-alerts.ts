@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import type { AlertEvent } from './alert-event.js'
+import { createAlertPipeline } from './alert-pipeline.js'
+import { createJsonLineLogger, type Logger } from './logger.js'
+import { checkUniqueNotifierNames, dispatchOptionsShape, STORE_METHODS } from './options.js'
+import { parseOptions } from './parse-options.js'
+import type { ExecutionLogStore, Notifier } from './ports.js'
+import { objectWithMethods } from './schema-helpers.js'
+
+export interface DeliverPendingAlertsOptions {
+  store: ExecutionLogStore
+  /** The notifiers this sweeper has; entries owed to others stay pending for a sweeper that has them. */
+  notifiers?: Notifier[]
+  /** Only these jobs' alerts. Default: every job's. */
+  jobs?: string[]
+  /** Per notifier and event. Default 5000. */
+  notifyTimeoutMs?: number
+  /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
+  retryDelayMs?: number
+  /** Claim and send at most this many batches of 20 entries in one call. Default 50. */
+  maxBatches?: number
+  logger?: Logger
+  now?: () => Date
+}
+
+const deliverPendingAlertsOptionsSchema = z
+  .strictObject({
+    store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
+    jobs: z.array(z.string().trim().min(1).max(200)).min(1).optional(),
+    ...dispatchOptionsShape,
+    maxBatches: z.number().int().min(1).max(10_000).default(50),
+  })
+  .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
+
+/**
+ * The sweeper: delivers every alert that is still owed, whoever decided it. Run it on a
+ * schedule (a minute-by-minute pg_cron job calling an Edge Function, any scheduler) so an
+ * alert whose caller crashed, lost its database reply or met a channel that was down still
+ * arrives. Safe to run several at once: each entry is claimed by one sweeper at a time.
+ * Entries past their time to live are recorded as expired and logged, never sent. Returns
+ * the events it sent.
+ */
+export async function deliverPendingAlerts(input: DeliverPendingAlertsOptions): Promise<AlertEvent[]> {
+  const options = parseOptions(deliverPendingAlertsOptionsSchema, input, 'deliverPendingAlerts options')
+  const logger = options.logger ?? createJsonLineLogger()
+  const pipeline = createAlertPipeline({
+    ...options,
+    // Entries carry their own expiry; the sweeper writes none.
+    alertTtlMs: 0,
+    now: options.now ?? (() => new Date()),
+    logger,
+    reportInternal: (error) => logger.error('cronwarden internal error', { error }),
+  })
+  return pipeline.deliverPending(options.jobs ?? null, options.maxBatches)
+}
