@@ -49,7 +49,7 @@ export const dispatchOptionsShape = {
   /** Wait before the first retry of a failed notifier; doubles per attempt, up to an hour. */
   retryDelayMs: durationMs().default(30_000),
   logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
-  /** The clock for event times; the store keeps its own clock for the log. */
+  /** The clock for events decided outside a store (long runs, missed times) and attempts. */
   now: functionSchema<() => Date>().optional(),
 }
 
@@ -135,7 +135,10 @@ export interface WithFailureAlertingOptions {
   logger?: Logger
   /** Called with every error cronwarden handles on its own (store, delivery bookkeeping). */
   onInternalError?: (error: Error) => void
-  /** The clock for event times and timers' bookkeeping; the store keeps its own clock. */
+  /**
+   * The clock for `long_running` event times and delivery records. Events decided from a
+   * transition carry the store's time of it, so they are the same whoever decides them.
+   */
   now?: () => Date
 }
 
