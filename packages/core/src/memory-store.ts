@@ -347,7 +347,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         }
       }
       alert.eventType ??= input.eventType
-      alert.status = settledStatus(alert, input)
+      alert.status = settledStatus(alert, input, at)
       if (alert.claimToken === input.claimToken) {
         alert.claimToken = null
         alert.claimedUntil = null
@@ -387,10 +387,12 @@ function pendingState(notifier: string, at: Date): NotifierDeliveryState {
   }
 }
 
-function settledStatus(alert: MemoryAlert, input: RecordAlertOutcomeInput): AlertRecord['status'] {
+function settledStatus(alert: MemoryAlert, input: RecordAlertOutcomeInput, at: Date): AlertRecord['status'] {
   if (alert.status !== 'pending') return alert.status
   if (input.eventType === null && input.outcomes.length === 0) return 'no_event'
-  if (alert.notifiers.length === 0 || alert.notifiers.some(isOpen)) return 'pending'
+  // Owed to no one yet (no dispatcher with notifiers came): it can only expire.
+  if (alert.notifiers.length === 0) return alert.expiresAt <= at ? 'expired' : 'pending'
+  if (alert.notifiers.some(isOpen)) return 'pending'
   return alert.notifiers.every((state) => state.status === 'delivered') ? 'delivered' : 'expired'
 }
 
