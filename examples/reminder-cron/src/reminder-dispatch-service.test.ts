@@ -10,6 +10,7 @@ import {
   serverAvailable,
   truncateDomain,
 } from '../test/support/databases.js'
+import { sourceEnv } from '../test/support/source-env.js'
 import { registerActivity } from './activities.js'
 import { createReminderCron, JOB_NAME } from './compose.js'
 import { type Db, fromPg } from './db.js'
@@ -185,7 +186,7 @@ describe.skipIf(!hasServer)(
           const worker = spawn(
             process.execPath,
             ['--import', 'tsx', 'test/support/dispatch-once.ts', server.url, sink.url, today.toISOString()],
-            { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' },
+            { cwd: fileURLToPath(new URL('..', import.meta.url)), env: sourceEnv(), stdio: 'inherit' },
           )
           const exited = new Promise((resolve) => worker.once('exit', (_code, signal) => resolve(signal)))
           crashNow = async () => {

@@ -47,15 +47,16 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   const sink: ReminderSink = await startReminderSink()
   const sender = createHttpReminderSender({ url: sink.url, timeoutMs: 5_000 })
   let today = start
-  const runReminders = createReminderCron({
-    db,
-    sender,
-    ...monitoring,
-    dispatch: { now: () => today },
-    logger: quiet,
-  })
-
+  // Inside the try: options that fail to parse must still close the sink and the sender,
+  // or their open sockets keep the process alive after the error is printed.
   try {
+    const runReminders = createReminderCron({
+      db,
+      sender,
+      ...monitoring,
+      dispatch: { now: () => today },
+      logger: quiet,
+    })
     const days: Array<{ label: string; serviceUp: boolean; before?: () => Promise<void> }> = [
       { label: 'day 1', serviceUp: true },
       {

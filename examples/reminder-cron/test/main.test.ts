@@ -2,13 +2,14 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { sourceEnv } from './support/source-env.js'
 
 const run = promisify(execFile)
 const packageDir = fileURLToPath(new URL('..', import.meta.url))
 
 describe('pnpm start (src/main.ts) on a fresh embedded database', () => {
   it('sends one Slack alert through the Vault-held webhook URL and prints the Postgres execution log', async () => {
-    const env = { ...process.env }
+    const env = sourceEnv()
     delete env.DATABASE_URL
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: packageDir,
