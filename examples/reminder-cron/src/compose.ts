@@ -21,6 +21,11 @@ export interface ReminderCronOptions {
   maxFailedShare?: number
   /** cronwarden's overlap lock; the dispatch claims make overlapping runs safe without it. Default true. */
   lock?: boolean | { leaseMs?: number }
+  /**
+   * Wait before an alert a channel refused is retried (by the next call or the sweeper,
+   * `src/alert-sweeper.ts`); doubles per attempt, up to an hour. Default 30 000 (cronwarden's).
+   */
+  retryDelayMs?: number
   /** Batch size, concurrency, stale-claim timeout, clock. */
   dispatch?: Omit<ReminderDispatchServiceOptions, 'db' | 'sender'>
   /** cronwarden's own log lines. Default: JSON lines. */
@@ -38,6 +43,7 @@ const optionsSchema = z.strictObject({
   jobName: z.string().default(JOB_NAME),
   maxFailedShare: failurePolicySchema.default(0.5),
   lock: z.custom<boolean | { leaseMs?: number }>().default(true),
+  retryDelayMs: z.number().optional(),
   dispatch: z.custom<Omit<ReminderDispatchServiceOptions, 'db' | 'sender'>>().default({}),
   logger: z.custom<Logger>().optional(),
   host: z.string().nullable().default(null),
@@ -49,11 +55,8 @@ const optionsSchema = z.strictObject({
  * Edge Function differ only in what they pass here.
  */
 export function createReminderCron(options: ReminderCronOptions): () => Promise<DispatchSummary> {
-  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, dispatch, logger, host } = parseOptions(
-    optionsSchema,
-    options,
-    'createReminderCron options',
-  )
+  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, retryDelayMs, dispatch, logger, host } =
+    parseOptions(optionsSchema, options, 'createReminderCron options')
   const service = createReminderDispatchService({ ...dispatch, db, sender })
   return withFailureAlerting(createReminderJob(service, maxFailedShare), {
     jobName,
@@ -61,6 +64,7 @@ export function createReminderCron(options: ReminderCronOptions): () => Promise<
     notifiers,
     lock,
     host,
+    ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
     ...(logger ? { logger } : {}),
   })
 }

@@ -6,6 +6,8 @@ export interface SlackSink {
   url: string
   /** Every message posted, parsed, in arrival order. */
   readonly messages: readonly Record<string, unknown>[]
+  /** While down, every post is answered 503 (as Slack does in an outage) and not recorded. */
+  setDown(down: boolean): void
   close(): Promise<void>
 }
 
@@ -16,10 +18,15 @@ export interface SlackSink {
  */
 export async function startSlackSink(onMessage?: (message: Record<string, unknown>) => void): Promise<SlackSink> {
   const messages: Record<string, unknown>[] = []
+  let down = false
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
+      if (down) {
+        response.writeHead(503, { 'content-type': 'text/plain' }).end('service_unavailable')
+        return
+      }
       try {
         const message = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
         messages.push(message)
@@ -35,6 +42,9 @@ export async function startSlackSink(onMessage?: (message: Record<string, unknow
   return {
     url: `http://127.0.0.1:${port}/services/T000/B000/local`,
     messages,
+    setDown(value) {
+      down = value
+    },
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   }
 }

@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { silentLogger } from '@cronwarden/core'
 import { SignJWT } from 'jose'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureSlackWebhookSecret, prepareMonitoringSchema } from '../src/monitoring.js'
+import { createReminderCron, JOB_NAME } from '../src/compose.js'
+import { createHttpReminderSender, type HttpReminderSender } from '../src/http-reminder-sender.js'
+import { createSupabaseMonitoring, ensureSlackWebhookSecret, prepareMonitoringSchema } from '../src/monitoring.js'
 import { type ReminderSink, startReminderSink } from '../src/reminder-sink.js'
 import { createAssignment, createMentor, lastContactDate } from '../src/seed.js'
 import { type SlackSink, startSlackSink } from '../src/slack-sink.js'
@@ -190,6 +193,73 @@ describe.skipIf(!hasServer)('the dispatch Edge Function under Deno against the P
       ['failed', 1],
       ['succeeded', 0],
       ['succeeded', 0],
+    ])
+  })
+})
+
+describe.skipIf(!hasServer)('the alert-sweeper Edge Function under Deno against the PostgreSQL server', () => {
+  let server: ServerDatabase
+  let sink: ReminderSink
+  let slack: SlackSink
+  let sender: HttpReminderSender
+  let edge: RunningFunction | undefined
+
+  beforeAll(async () => {
+    server = await createServerDatabase()
+    sink = await startReminderSink()
+    slack = await startSlackSink()
+    sender = createHttpReminderSender({ url: sink.url })
+    await prepareMonitoringSchema(server.pool)
+    await ensureSlackWebhookSecret(server.db, slack.url)
+    await createAssignment(server.db, {
+      mentorId: await createMentor(server.db, 'Mentor A', 'mentor-a@example.org'),
+      lastContactDate: new Date(Date.now() - 20 * 86_400_000),
+    })
+    edge = await startFunction('alert-sweeper', { SUPABASE_DB_URL: server.url })
+  }, 180_000)
+  afterAll(async () => {
+    await stopFunction(edge)
+    await sender?.close()
+    await sink?.close()
+    await slack?.close()
+    await server?.drop()
+  })
+
+  const sweep = async () => {
+    const response = await fetch(`${edge?.url}/alert-sweeper`, { method: 'POST', body: '{}' })
+    return { status: response.status, body: await response.json() }
+  }
+
+  it('delivers the alert Slack refused when the job failed twice, once, and nothing on the next sweep', async () => {
+    // The production composition, as the reminder-dispatch function wires it, with retries
+    // due after 1 ms instead of 30 s so the test need not wait.
+    const runReminders = createReminderCron({
+      db: server.db,
+      sender,
+      ...createSupabaseMonitoring(server.pool),
+      retryDelayMs: 1,
+      logger: silentLogger,
+    })
+    sink.setDown(true)
+    slack.setDown(true)
+    await expect(runReminders()).rejects.toThrow('reminder sends failed')
+    await expect(runReminders()).rejects.toThrow('reminder sends failed')
+    const store = createSupabaseMonitoring(server.pool).store
+    const [pending] = await store.listAlerts({ jobName: JOB_NAME })
+    expect(pending).toMatchObject({ status: 'pending', event_type: 'consecutive_failures' })
+    expect(pending?.notifiers).toEqual([expect.objectContaining({ notifier: 'slack', status: 'failed', attempts: 1 })])
+    expect(slack.messages).toHaveLength(0)
+
+    slack.setDown(false)
+    expect(await sweep()).toEqual({ status: 200, body: { ok: true, sent: 1 } })
+    expect(slack.messages).toHaveLength(1)
+    expect(String(slack.messages[0]?.text)).toMatch(/assignment-follow-up-reminders.* failed 2 times in a row/)
+    expect(await sweep()).toEqual({ status: 200, body: { ok: true, sent: 0 } })
+    expect(slack.messages).toHaveLength(1)
+    const [delivered] = await store.listAlerts({ jobName: JOB_NAME })
+    expect(delivered).toMatchObject({ alert_id: pending?.alert_id, status: 'delivered' })
+    expect(delivered?.notifiers).toEqual([
+      expect.objectContaining({ notifier: 'slack', status: 'delivered', attempts: 2 }),
     ])
   })
 })

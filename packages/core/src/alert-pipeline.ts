@@ -40,9 +40,12 @@ export const MAX_RETRY_DELAY_MS = 3_600_000
 export interface AlertPipeline {
   /** What a store writes with a transition; `null` without notifiers (nothing to deliver to). */
   spec(policy: AlertPolicy): AlertSpec | null
-  /** Delivers one claimed entry. Never rejects. Returns the event it sent, if any. */
+  /** Delivers one claimed entry. Never rejects. Returns its event if a notifier accepted it. */
   deliver(alert: PendingAlert): Promise<AlertEvent | null>
-  /** Claims due entries (of these jobs, or all) batch by batch and delivers them. Never rejects. */
+  /**
+   * Claims due entries (of these jobs, or all) batch by batch and delivers them; returns the
+   * events a notifier accepted. Rejects with `StoreError` only when it cannot claim at all.
+   */
   deliverPending(jobNames: string[] | null, maxBatches: number): Promise<AlertEvent[]>
 }
 
@@ -101,7 +104,7 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
       // The claim lapses and the next dispatcher sends again: at least once, never lost.
       options.reportInternal(new StoreError('recordAlertOutcome', { cause }))
     }
-    return event && !alert.expired && outcomes.length > 0 ? event : null
+    return outcomes.some((outcome) => outcome.status === 'delivered') ? event : null
   }
 
   return {
@@ -114,8 +117,7 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
         try {
           claimed = await store.claimAlerts({ jobNames, notifiers: names, limit: CLAIM_BATCH_SIZE, claimMs })
         } catch (cause) {
-          options.reportInternal(new StoreError('claimAlerts', { cause }))
-          break
+          throw new StoreError('claimAlerts', { cause })
         }
         for (const event of await Promise.all(claimed.map(deliver))) if (event) sent.push(event)
         if (claimed.length < CLAIM_BATCH_SIZE) break

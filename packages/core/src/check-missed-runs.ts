@@ -103,7 +103,10 @@ export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<Al
   // Missed times are not decided by a streak policy; the entry carries the default one.
   const alert = pipeline.spec(DEFAULT_POLICY)
   const jobNames = options.jobs.map((job) => job.jobName)
-  const sent: AlertEvent[] = await pipeline.deliverPending(jobNames, Number.POSITIVE_INFINITY)
+  const sent: AlertEvent[] = await pipeline.deliverPending(jobNames, Number.POSITIVE_INFINITY).catch((error: Error) => {
+    logger.error('missed-run check could not deliver earlier alerts', { error })
+    return []
+  })
   for (const job of options.jobs) {
     let rows: RunRecord[]
     try {

@@ -38,7 +38,8 @@ const deliverPendingAlertsOptionsSchema = z
  * alert whose caller crashed, lost its database reply or met a channel that was down still
  * arrives. Safe to run several at once: each entry is claimed by one sweeper at a time.
  * Entries past their time to live are recorded as expired and logged, never sent. Returns
- * the events it sent.
+ * the events a notifier accepted; rejects with `StoreError` when the store cannot be read,
+ * so a scheduler sees the sweep fail.
  */
 export async function deliverPendingAlerts(input: DeliverPendingAlertsOptions): Promise<AlertEvent[]> {
   const options = parseOptions(deliverPendingAlertsOptionsSchema, input, 'deliverPendingAlerts options')

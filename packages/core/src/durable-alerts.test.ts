@@ -283,4 +283,56 @@ describe('durable alerts', () => {
     await run()
     expect(await store.listAlerts({ jobName })).toEqual([])
   })
+
+  it('makes a sweep fail when the store cannot be read, and a wrapped run carry on', async () => {
+    const { store: memory } = clockedStore()
+    const store: ExecutionLogStore = { ...memory, claimAlerts: () => Promise.reject(new Error('connection refused')) }
+    await expect(deliverPendingAlerts({ store, logger: silentLogger })).rejects.toThrow(
+      /claimAlerts: connection refused/,
+    )
+    const onInternalError = vi.fn()
+    const notifier = createRecordingNotifier()
+    const run = withFailureAlerting(failing, {
+      jobName,
+      store,
+      notifiers: [notifier],
+      logger: silentLogger,
+      onInternalError,
+    })
+    await expect(run()).rejects.toThrow('503')
+    // A pending entry (left by a caller that died) makes the next begin deliver it first.
+    await memory.beginRun({ jobName, runId: 'crashed', leaseMs: 1, exclusive: false, host: null, alert: null })
+    await memory.finishRun({
+      jobName,
+      runId: 'crashed',
+      status: 'failed',
+      errorMessage: 'x',
+      summary: null,
+      alert: {
+        policy: { failureThreshold: 9, notifyOnRecovery: false },
+        notifiers: ['recording'],
+        ttlMs: 60_000,
+        claimMs: 1,
+      },
+    })
+    await expect(run()).rejects.toThrow('503')
+    expect(onInternalError).toHaveBeenCalledWith(expect.objectContaining({ operation: 'claimAlerts' }))
+  })
+
+  it('counts as sent only the events a notifier accepted', async () => {
+    const { store, advance } = clockedStore()
+    const down = flakyNotifier('slack', Number.POSITIVE_INFINITY)
+    const run = withFailureAlerting(failing, {
+      jobName,
+      store,
+      notifiers: [down],
+      logger: silentLogger,
+      retryDelayMs: 1_000,
+    })
+    await expect(run()).rejects.toThrow()
+    await expect(run()).rejects.toThrow()
+    advance(1_000)
+    expect(await deliverPendingAlerts({ store, notifiers: [down], logger: silentLogger })).toEqual([])
+    expect(down.attempts).toBe(2)
+  })
 })

@@ -64,7 +64,7 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
     for (const transition of begun.abandoned) warnUndeliverable(decideAlerts(transition, policy, options.now()))
   // Alerts a crashed or cut-off caller left behind (runs just closed as abandoned among
   // them) go out before this run, in one bounded batch; a sweeper takes any rest.
-  if (begun.pendingAlerts > 0) await pipeline.deliverPending([jobName], 1)
+  if (begun.pendingAlerts > 0) await pipeline.deliverPending([jobName], 1).catch(reportInternal)
 
   if (begun.outcome === 'skipped') throw new RunSkippedError(jobName, runId, begun.holderRunId)
 
