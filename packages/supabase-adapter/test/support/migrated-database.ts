@@ -1,0 +1,43 @@
+import type { ExecutionLogStore } from '@cronwarden/core'
+import postgres from 'postgres'
+import { createSupabaseStore, migrate } from '../../src/index.js'
+import { createTestDatabase } from './postgres-server.js'
+
+/**
+ * A migrated database of its own for one test: sweepers without a job filter see every
+ * job's entries, so tests that sweep must not share a database with each other.
+ */
+export interface MigratedDatabase {
+  url: string
+  name: string
+  /** A postgres.js pool on it (10 connections). */
+  sql: postgres.Sql
+  /** The store on `sql`. */
+  store: ExecutionLogStore
+  /** Another pool of its own, ended with the database. */
+  pool(max: number): postgres.Sql
+  drop(): Promise<void>
+}
+
+export async function createMigratedDatabase(): Promise<MigratedDatabase> {
+  const database = await createTestDatabase()
+  const pools: postgres.Sql[] = []
+  const pool = (max: number) => {
+    const sql = postgres(database.url, { prepare: false, max, onnotice: () => {} })
+    pools.push(sql)
+    return sql
+  }
+  const sql = pool(10)
+  await migrate(sql)
+  return {
+    url: database.url,
+    name: database.name,
+    sql,
+    store: createSupabaseStore({ db: sql }),
+    pool,
+    async drop() {
+      await Promise.all(pools.map((each) => each.end()))
+      await database.drop()
+    },
+  }
+}
