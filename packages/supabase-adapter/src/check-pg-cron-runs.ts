@@ -1,18 +1,17 @@
 import {
   type AlertEvent,
-  createJsonLineLogger,
-  decideAlerts,
-  deliverEvent,
+  type AlertSpec,
+  DEFAULT_ALERT_TTL_MS,
+  deliverPendingAlerts,
   type Logger,
   type Notifier,
   notifierSchema,
   parseOptions,
-  type StreakTransition,
 } from '@cronwarden/core'
 import { z } from 'zod'
+import { alertSpecText } from './alert-row.js'
 import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import { createSupabaseStore } from './supabase-store.js'
-import { type TransitionRow, toTransition } from './transition-row.js'
 
 /** A pg_cron job to watch, and the name its triggers get in the execution log. */
 export interface PgCronJob {
@@ -36,9 +35,13 @@ export interface CheckPgCronRunsOptions {
   failureThreshold?: number
   notifyOnRecovery?: boolean
   notifyTimeoutMs?: number
+  /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
+  alertTtlMs?: number
+  /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
+  retryDelayMs?: number
   /**
-   * Read pg_cron's tables now (default). `false` only delivers transitions that the SQL
-   * function `cronwarden.ingest_pg_cron` recorded when a pg_cron job called it.
+   * Read pg_cron's tables now (default). `false` only delivers alerts that the SQL function
+   * `cronwarden.ingest_pg_cron` recorded when a pg_cron job called it.
    */
   ingest?: boolean
   logger?: Logger
@@ -69,14 +72,12 @@ const optionsSchema = z.strictObject({
   failureThreshold: z.number().int().min(1).default(2),
   notifyOnRecovery: z.boolean().default(false),
   notifyTimeoutMs: z.number().int().positive().default(5_000),
+  alertTtlMs: z.number().int().positive().default(DEFAULT_ALERT_TTL_MS),
+  retryDelayMs: z.number().int().positive().optional(),
   ingest: z.boolean().default(true),
   logger: z.custom<Logger>((value) => typeof (value as Logger)?.error === 'function', 'expected a logger').optional(),
   now: z.custom<() => Date>((value) => typeof value === 'function', 'expected a function').optional(),
 })
-
-/** Transitions handed to one dispatcher per call; a crashed dispatcher's claim returns after this. */
-const CLAIM_LIMIT = 500
-const RECLAIM_AFTER_MS = 5 * 60_000
 
 /**
  * Trigger-level monitoring of pg_cron jobs, without touching their code: records each
@@ -96,40 +97,33 @@ export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<Pg
   )
   let recorded = 0
   if (options.ingest) {
+    // Entries are written unclaimed (claimMs 0): the delivery below claims them like any other.
+    const alert: AlertSpec = {
+      policy: { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery },
+      notifiers: options.notifiers.map((notifier) => notifier.name),
+      ttlMs: options.alertTtlMs,
+      claimMs: 0,
+    }
     recorded = Number(
-      await scalar(sql, 'select cronwarden.ingest_pg_cron($1::text[], $2::text[], $3::bigint)', [
+      await scalar(sql, 'select cronwarden.ingest_pg_cron($1::text[], $2::text[], $3::bigint, $4::text::jsonb)', [
         jobs.map((job) => job.pgCronJob),
         jobs.map((job) => job.jobName),
         options.stuckAfterMs,
+        alertSpecText(alert),
       ]),
     )
   }
 
-  const claimed = (await scalar(sql, 'select cronwarden.claim_pg_cron_transitions($1::integer, $2::bigint)', [
-    CLAIM_LIMIT,
-    RECLAIM_AFTER_MS,
-  ])) as Array<{ id: number; job_name: string; transition: TransitionRow }>
-  if (claimed.length === 0) return { recorded, events: [] }
-
-  const now = options.now ?? (() => new Date())
-  const logger = options.logger ?? createJsonLineLogger()
-  const store = createSupabaseStore({ db: options.db })
-  const events: AlertEvent[] = []
-  const policy = { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery }
-  for (const { job_name, transition } of claimed) {
-    const decided = decideAlerts(toTransition(job_name, transition) satisfies StreakTransition, policy, now())
-    for (const event of decided) {
-      events.push(event)
-      await deliverEvent(event, {
-        store,
-        notifiers: options.notifiers,
-        notifyTimeoutMs: options.notifyTimeoutMs,
-        now,
-        logger,
-        reportInternal: (error) => logger.error('cronwarden internal error', { job_name, error }),
-      })
-    }
-  }
-  await sql.rows('select cronwarden.ack_pg_cron_transitions($1::bigint[])', [claimed.map((entry) => entry.id)])
+  // These jobs' entries only, from this call's ingestion or any earlier one (a monitor that
+  // crashed, a channel that was down, or pg_cron calling the ingestion itself).
+  const events = await deliverPendingAlerts({
+    store: createSupabaseStore({ db: options.db }),
+    notifiers: options.notifiers,
+    jobs: jobs.map((job) => job.jobName),
+    notifyTimeoutMs: options.notifyTimeoutMs,
+    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
   return { recorded, events }
 }

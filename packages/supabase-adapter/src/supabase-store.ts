@@ -1,21 +1,36 @@
 import type {
+  AlertEvent,
+  AlertRecord,
   BeginRunInput,
   BeginRunResult,
-  DeliveryRecord,
+  ClaimAlertsInput,
+  EnqueueAlertInput,
   ExecutionLogStore,
   FinishRunInput,
+  FinishRunResult,
   HeartbeatInput,
+  ListAlertsInput,
   ListRunsOptions,
+  PendingAlert,
+  RecordAlertOutcomeInput,
   RecordMissedRunInput,
+  RecordMissedRunResult,
   RunRecord,
-  RunSummary,
-  StreakTransition,
 } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core'
 import { z } from 'zod'
+import {
+  type AlertRow,
+  alertSpecText,
+  toAlertRecord,
+  toPendingAlert,
+  toWrittenAlert,
+  type WrittenAlertRow,
+} from './alert-row.js'
+import { clean, jsonText } from './clean-text.js'
 import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import type { SqlValue } from './sql-literal.js'
-import { type EpochMs, type TransitionRow, toDate, toTransition } from './transition-row.js'
+import { type EpochMs, type TransitionRow, toDate, toIso, toTransition } from './transition-row.js'
 
 export interface SupabaseStoreOptions {
   /** A postgres.js `Sql`, a node-postgres `Pool` or `Client`, or a PGlite instance. */
@@ -31,6 +46,9 @@ const supabaseStoreOptionsSchema = z.strictObject({
  * of one SQL function in the `cronwarden` schema: one round trip, one transaction, no
  * session state, so it is safe through Supavisor's transaction mode. Run `migrate(db)` (or
  * the shipped SQL files) first.
+ *
+ * JSON arguments go in as text and are cast in SQL (`$n::text::jsonb`): postgres.js would
+ * encode a string sent as jsonb a second time.
  */
 export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLogStore {
   const { db } = parseOptions(supabaseStoreOptionsSchema, options, 'createSupabaseStore options')
@@ -40,13 +58,21 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
   return {
     async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
       const result = (await call(
-        'select cronwarden.begin_run($1::text, $2::text, $3::integer, $4::boolean, $5::text)',
-        [input.jobName, input.runId, input.leaseMs, input.exclusive, input.host === null ? null : clean(input.host)],
+        'select cronwarden.begin_run($1::text, $2::text, $3::integer, $4::boolean, $5::text, $6::text::jsonb)',
+        [
+          input.jobName,
+          input.runId,
+          input.leaseMs,
+          input.exclusive,
+          input.host === null ? null : clean(input.host),
+          alertSpecText(input.alert),
+        ],
       )) as BeginRunRow
       const abandoned = result.abandoned.map((row) => toTransition(input.jobName, row))
       const startedAt = new Date(result.started_at)
+      const pendingAlerts = result.pending_alerts
       if (result.outcome === 'skipped' && result.holder_run_id !== null) {
-        return { outcome: 'skipped', startedAt, holderRunId: result.holder_run_id, abandoned }
+        return { outcome: 'skipped', startedAt, holderRunId: result.holder_run_id, abandoned, pendingAlerts }
       }
       return {
         outcome: 'started',
@@ -54,6 +80,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
         consecutiveFailureCount: result.consecutive_failure_count,
         lastSuccessAt: toDate(result.last_success_at),
         abandoned,
+        pendingAlerts,
       }
     },
 
@@ -66,35 +93,85 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       return alive === true
     },
 
-    async finishRun(input: FinishRunInput): Promise<StreakTransition | null> {
+    async finishRun(input: FinishRunInput): Promise<FinishRunResult | null> {
       const result = (await call(
-        'select cronwarden.finish_run($1::text, $2::text, $3::text, $4::text, $5::text::jsonb)',
+        'select cronwarden.finish_run($1::text, $2::text, $3::text, $4::text, $5::text::jsonb, $6::text::jsonb)',
         [
           input.jobName,
           input.runId,
           input.status,
           input.errorMessage === null ? null : clean(input.errorMessage),
-          input.summary === null ? null : summaryJson(input.summary),
+          input.summary === null ? null : jsonText(input.summary),
+          alertSpecText(input.alert),
         ],
-      )) as TransitionRow | null
-      return result === null ? null : toTransition(input.jobName, result)
+      )) as FinishRunRow | null
+      if (result === null) return null
+      const transition = toTransition(input.jobName, result.transition)
+      const alert =
+        result.alert !== null && input.alert
+          ? toWrittenAlert(result.alert, { ...input, subject: { kind: 'transition', transition } }, input.alert)
+          : null
+      return { transition, alert }
     },
 
-    async recordMissedRun(input: RecordMissedRunInput): Promise<boolean> {
-      const created = await call(
-        'select cronwarden.record_missed_run($1::text, $2::text, $3::bigint, $4::bigint, $5::text)',
-        [input.jobName, input.runId, input.expectedAt.getTime(), input.detectedAt.getTime(), clean(input.errorMessage)],
-      )
-      return created === true
+    async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
+      const eventText = jsonText(input.event)
+      const result = (await call(
+        `select cronwarden.record_missed_run($1::text, $2::text, $3::bigint, $4::bigint, $5::text,
+           $6::text::jsonb, $7::text::jsonb)`,
+        [
+          input.jobName,
+          input.runId,
+          input.expectedAt.getTime(),
+          input.detectedAt.getTime(),
+          clean(input.errorMessage),
+          eventText,
+          alertSpecText(input.alert),
+        ],
+      )) as { created: boolean; alert: WrittenAlertRow | null }
+      const alert =
+        result.alert !== null && input.alert
+          ? toWrittenAlert(result.alert, { ...input, subject: eventSubject(eventText) }, input.alert)
+          : null
+      return { created: result.created, alert }
     },
 
-    async recordDeliveries(runId: string, deliveries: readonly DeliveryRecord[]): Promise<void> {
-      if (deliveries.length === 0) return
-      // JSON goes in as text, cast in SQL: postgres.js would encode a string sent as jsonb again.
-      await call('select cronwarden.record_deliveries($1::text, $2::text::jsonb)', [
-        runId,
-        clean(JSON.stringify(deliveries)),
+    async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
+      const eventText = jsonText(input.event)
+      const row = (await call('select cronwarden.enqueue_alert($1::text, $2::text, $3::text::jsonb, $4::text::jsonb)', [
+        input.jobName,
+        input.runId,
+        eventText,
+        alertSpecText(input.alert),
+      ])) as WrittenAlertRow
+      return toWrittenAlert(row, { ...input, subject: eventSubject(eventText) }, input.alert)
+    },
+
+    async claimAlerts(input: ClaimAlertsInput): Promise<PendingAlert[]> {
+      const rows = (await call('select cronwarden.claim_alerts($1::text[], $2::text[], $3::integer, $4::bigint)', [
+        input.jobNames === null ? null : input.jobNames.map(clean),
+        input.notifiers.map(clean),
+        input.limit,
+        input.claimMs,
+      ])) as AlertRow[]
+      return rows.map(toPendingAlert)
+    },
+
+    async recordAlertOutcome(input: RecordAlertOutcomeInput): Promise<void> {
+      await call('select cronwarden.record_alert_outcome($1::text, $2::text, $3::text, $4::text::jsonb)', [
+        input.alertId,
+        input.claimToken,
+        input.eventType,
+        jsonText(input.outcomes),
       ])
+    },
+
+    async listAlerts(input: ListAlertsInput): Promise<AlertRecord[]> {
+      const rows = (await call('select cronwarden.list_alerts($1::text, $2::integer)', [
+        input.jobName,
+        input.limit ?? 50,
+      ])) as AlertRow[]
+      return rows.map(toAlertRecord)
     },
 
     async listRuns(jobName: string, listOptions: ListRunsOptions = {}): Promise<RunRecord[]> {
@@ -107,6 +184,12 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
   }
 }
 
+/** The event as it was stored (cleaned), not as the caller's object holds it. */
+const eventSubject = (eventText: string): PendingAlert['subject'] => ({
+  kind: 'event',
+  event: JSON.parse(eventText) as AlertEvent,
+})
+
 interface BeginRunRow {
   outcome: 'started' | 'skipped'
   started_at: EpochMs
@@ -114,6 +197,12 @@ interface BeginRunRow {
   consecutive_failure_count: number
   last_success_at: EpochMs | null
   abandoned: TransitionRow[]
+  pending_alerts: number
+}
+
+interface FinishRunRow {
+  transition: TransitionRow
+  alert: WrittenAlertRow | null
 }
 
 interface RunRow extends Omit<RunRecord, 'started_at' | 'finished_at' | 'last_success_at'> {
@@ -130,10 +219,3 @@ function toRecord(row: RunRow): RunRecord {
     last_success_at: toIso(row.last_success_at),
   }
 }
-
-const toIso = (ms: EpochMs | null) => (ms === null ? null : new Date(ms).toISOString())
-
-/** Postgres text and jsonb cannot hold NUL; a job's error message sometimes does. */
-const clean = (text: string) => text.replaceAll('\u0000', '\uFFFD')
-const summaryJson = (summary: RunSummary) =>
-  JSON.stringify(summary, (_key, value: unknown) => (typeof value === 'string' ? clean(value) : value))

@@ -3,7 +3,7 @@ import type { StreakTransition } from '@cronwarden/core'
 /** Times cross from SQL as epoch milliseconds: timezone-free and the same in every driver. */
 export type EpochMs = number
 
-/** The transition JSON that `cronwarden.finish_run` returns. */
+/** A transition as the SQL functions return it (finish_run, begin_run's abandoned runs, alert subjects). */
 export interface TransitionRow {
   run_id: string
   status: StreakTransition['status']
@@ -18,6 +18,7 @@ export interface TransitionRow {
 }
 
 export const toDate = (ms: EpochMs | null) => (ms === null ? null : new Date(ms))
+export const toIso = (ms: EpochMs | null) => (ms === null ? null : new Date(ms).toISOString())
 
 export function toTransition(jobName: string, row: TransitionRow): StreakTransition {
   return {

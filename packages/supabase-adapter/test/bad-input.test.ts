@@ -60,20 +60,65 @@ describe.skipIf(!available)('bad input and broken connections', () => {
     expect(row).toMatchObject({ error_message: 'bad\uFFFDbyte', summary: { note: 'a\uFFFDb' } })
   })
 
+  it('stores a summary whose keys and values hold NUL or a lone surrogate, which jsonb refuses, with U+FFFD', async () => {
+    const store = createSupabaseStore({ db: pool })
+    await withFailureAlerting(
+      async (ctx) => {
+        ctx.setSummary({ 'key\u0000': 'high \uD800 alone', 'low \uDC00': { nested: '\u0000' }, pair: '😀' })
+      },
+      { jobName: 'lone-surrogate', store, logger: silentLogger },
+    )()
+    const [row] = await store.listRuns('lone-surrogate')
+    expect(row).toMatchObject({
+      status: 'succeeded',
+      summary: { 'key\uFFFD': 'high \uFFFD alone', 'low \uFFFD': { nested: '\uFFFD' }, pair: '😀' },
+    })
+  })
+
   it('rejects a bad db and unknown options, naming the field', () => {
     expect(() => createSupabaseStore({ db: {} as never })).toThrow(/db: expected a postgres\.js Sql/)
     expect(() => createSupabaseStore({ db: pool, schema: 'x' } as never)).toThrow(/schema: unknown option/)
   })
 
-  it('purges finished rows older than the retention, keeping running ones', async () => {
+  it('purges finished rows and settled alert entries older than the retention, keeping running and pending ones', async () => {
     const store = createSupabaseStore({ db: pool })
     await withFailureAlerting(async () => 1, { jobName: 'old', store, logger: silentLogger })()
-    await store.beginRun({ jobName: 'old', runId: 'still-running', leaseMs: 60_000, exclusive: false, host: null })
+    await store.beginRun({
+      jobName: 'old',
+      runId: 'still-running',
+      leaseMs: 60_000,
+      exclusive: false,
+      host: null,
+      alert: null,
+    })
+    const event = {
+      type: 'long_running' as const,
+      job_name: 'old',
+      run_id: 'still-running',
+      occurred_at: new Date().toISOString(),
+      started_at: new Date().toISOString(),
+      max_runtime_ms: 1_000,
+      running_for_ms: 1_000,
+      last_success_at: null,
+    }
+    const alert = {
+      policy: { failureThreshold: 2, notifyOnRecovery: false },
+      notifiers: ['log'],
+      ttlMs: 60_000,
+      claimMs: 0,
+    }
+    const settled = await store.enqueueAlert({ jobName: 'old', runId: 'still-running', event, alert })
+    await store.recordAlertOutcome({ alertId: settled.alertId, claimToken: '', eventType: null, outcomes: [] })
+    const pending = await store.enqueueAlert({ jobName: 'old', runId: 'still-running', event, alert })
     await pool.query(
       `update cronwarden.cron_execution_logs set started_at = started_at - interval '100 days' where job_name = 'old'`,
     )
+    await pool.query(
+      `update cronwarden.cron_alerts set created_at = created_at - interval '100 days' where job_name = 'old'`,
+    )
     expect(await purgeRuns(pool, 90)).toBe(1)
     expect((await store.listRuns('old')).map((row) => row.run_id)).toEqual(['still-running'])
+    expect((await store.listAlerts({ jobName: 'old' })).map((entry) => entry.alert_id)).toEqual([pending.alertId])
     await expect(purgeRuns(pool, 0)).rejects.toThrow(/days: expected an integer >= 1/)
   })
 

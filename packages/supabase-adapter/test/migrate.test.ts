@@ -10,8 +10,12 @@ describe('listMigrations', () => {
   it('lists the shipped SQL files in order, numbered from 0', async () => {
     const migrations = await listMigrations()
     expect(migrations.map((migration) => migration.version)).toEqual(migrations.map((_, index) => index))
-    expect(migrations[1]?.name).toBe('0001_execution_log.sql')
+    expect(migrations.map((migration) => migration.name)).toEqual([
+      '0000_migrations_table.sql',
+      '0001_execution_log.sql',
+    ])
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_execution_logs')
+    expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_alerts')
   })
 })
 

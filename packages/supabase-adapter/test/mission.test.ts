@@ -58,6 +58,14 @@ describe.skipIf(!available)('the mission on the PostgreSQL server', () => {
       down_since: first?.started_at,
     })
     expect(second?.deliveries).toMatchObject([{ notifier: 'recording', status: 'delivered' }])
+    // Every failure wrote an entry with its transition; only the second decided an event.
+    const alerts = await store.listAlerts({ jobName })
+    expect(alerts.map((alert) => [alert.run_id, alert.status, alert.event_type])).toEqual([
+      [expect.any(String), 'no_event', null],
+      [second?.run_id, 'delivered', 'consecutive_failures'],
+      [first?.run_id, 'no_event', null],
+    ])
+    expect(alerts[1]?.notifiers).toMatchObject([{ notifier: 'recording', status: 'delivered', attempts: 1 }])
 
     const [row] = await sql`
       select consecutive_failure_count, status from cronwarden.cron_execution_logs

@@ -75,6 +75,15 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
       end: '2026-01-05T06:00:00.020Z',
     })
     expect(await check()).toMatchObject({ recorded: 2, events: [] })
+    // The failure's entry was written with its transition, owed to this monitor's notifiers;
+    // the first success ended no streak, so it has none.
+    const [failed] = await store.listRuns(`pg_cron:${jobName}`)
+    expect(
+      (await store.listAlerts({ jobName: `pg_cron:${jobName}` })).map((entry) => [
+        entry.run_id,
+        entry.notifiers.map((state) => state.notifier),
+      ]),
+    ).toEqual([[failed?.run_id, ['recording']]])
     // Background-worker mode reports the bare message.
     await pgCronRan({
       status: 'failed',
@@ -127,6 +136,9 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     const second = monitor()
     const results = await Promise.all([first.check(), second.check()])
     expect(results.map((result) => result.recorded).sort()).toEqual([0, 4])
+    // One entry per failure, each written once, in the same transaction as its row.
+    const runIds = (await store.listRuns(`pg_cron:${jobName}`)).map((row) => row.run_id)
+    expect((await store.listAlerts({ jobName: `pg_cron:${jobName}` })).map((entry) => entry.run_id)).toEqual(runIds)
     expect(first.notifier.events.length + second.notifier.events.length).toBe(1)
     expect((await first.check()).recorded).toBe(0)
     expect((await logged()).map(([, count]) => count)).toEqual([4, 3, 2, 1])
@@ -249,6 +261,21 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     await pgCronRan({ status: 'failed', message: 'boom', start: minutesAgo(2), end: minutesAgo(2) })
     await pgCronRan({ status: 'failed', message: 'boom', start: minutesAgo(1), end: minutesAgo(1) })
     await db.query(`select cronwarden.ingest_pg_cron(array[$1], array[$2], 600000)`, [jobName, `pg_cron:${jobName}`])
+    // Without an alert spec: the default policy, 24 h to live, unclaimed, and owed to the
+    // notifiers of whichever dispatcher claims them first.
+    const { rows: entries } = await db.query(
+      `select policy, notifiers, claim_token, status, expires_at - created_at = interval '24 hours' as day_to_live
+       from cronwarden.cron_alerts where job_name = $1 order by alert_id`,
+      [`pg_cron:${jobName}`],
+    )
+    const written = {
+      policy: { failureThreshold: 2, notifyOnRecovery: false },
+      notifiers: [],
+      claim_token: null,
+      status: 'pending',
+      day_to_live: true,
+    }
+    expect(entries).toEqual([written, written])
     const { check, notifier } = monitor({ ingest: false })
     expect(await check()).toMatchObject({
       recorded: 0,

@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(41);
+select plan(54);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -15,42 +15,70 @@ select col_type_is('cronwarden', 'cron_execution_logs', 'summary', 'jsonb', 'sum
 select has_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_job_started_idx', 'latest runs of a job are indexed');
 select hasnt_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_running_idx', 'no index on status, so a finish is a HOT update');
 select hasnt_table('public', 'cron_execution_logs', 'nothing lands in public');
+select has_table('cronwarden', 'cron_alerts', 'the alert outbox');
+select col_is_pk('cronwarden', 'cron_alerts', 'alert_id', 'alert entries have an id');
+select has_index('cronwarden', 'cron_alerts', 'cron_alerts_pending_idx', 'claims read pending entries through a partial index');
+select has_index('cronwarden', 'cron_alerts', 'cron_alerts_job_created_idx', 'latest alerts of a job are indexed');
+select col_type_is('cronwarden', 'cron_alerts', 'notifiers', 'jsonb', 'per-notifier states are jsonb');
+select hasnt_table('cronwarden', 'pg_cron_outbox', 'pg_cron ingestion writes alert entries, not an outbox of its own');
+select is(
+  (select array_agg(c.column_name::text order by c.column_name) from information_schema.columns c
+   where c.table_schema = 'cronwarden' and c.table_name = 'cron_job_state' and c.column_name like 'previous%'),
+  null,
+  'no previous_* columns: nothing reads them'
+);
 
-select has_function('cronwarden', 'begin_run', array['text', 'text', 'integer', 'boolean', 'text']);
-select has_function('cronwarden', 'finish_run', array['text', 'text', 'text', 'text', 'jsonb', 'timestamp with time zone']);
+select has_function('cronwarden', 'begin_run', array['text', 'text', 'integer', 'boolean', 'text', 'jsonb']);
+select has_function('cronwarden', 'finish_run', array['text', 'text', 'text', 'text', 'jsonb', 'jsonb', 'timestamp with time zone', 'boolean']);
 select has_function('cronwarden', 'heartbeat', array['text', 'text', 'integer']);
-select has_function('cronwarden', 'record_deliveries', array['text', 'jsonb']);
 select has_function('cronwarden', 'list_runs', array['text', 'integer']);
 select has_function('cronwarden', 'purge', array['integer']);
-select has_function('cronwarden', 'record_missed_run', array['text', 'text', 'bigint', 'bigint', 'text']);
-select has_function('cronwarden', 'ingest_pg_cron', array['text[]', 'text[]', 'bigint']);
-select has_function('cronwarden', 'claim_pg_cron_transitions', array['integer', 'bigint']);
-select has_function('cronwarden', 'ack_pg_cron_transitions', array['bigint[]']);
+select has_function('cronwarden', 'record_missed_run', array['text', 'text', 'bigint', 'bigint', 'text', 'jsonb', 'jsonb']);
+select has_function('cronwarden', 'enqueue_alert', array['text', 'text', 'jsonb', 'jsonb']);
+select has_function('cronwarden', 'claim_alerts', array['text[]', 'text[]', 'integer', 'bigint']);
+select has_function('cronwarden', 'record_alert_outcome', array['text', 'text', 'text', 'jsonb']);
+select has_function('cronwarden', 'list_alerts', array['text', 'integer']);
+select has_function('cronwarden', 'ingest_pg_cron', array['text[]', 'text[]', 'bigint', 'jsonb']);
 select has_function('cronwarden', 'track_pg_net', array['bigint']);
 select has_function('cronwarden', 'revoke_public_access', array[]::text[]);
+select is(
+  (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
+   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+   where n.nspname = 'cronwarden'
+     and p.proname in ('record_deliveries', 'claim_pg_cron_transitions', 'ack_pg_cron_transitions')),
+  null,
+  'the functions of the removed delivery record and pg_cron outbox are gone'
+);
+select is(
+  (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
+   join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+   where n.nspname = 'cronwarden' group by p.proname having count(*) > 1),
+  null,
+  'one signature per function: no stale overloads'
+);
 select is(
   (select count(*)::int from pg_catalog.pg_tables t
    where t.schemaname = 'cronwarden'
      and (has_table_privilege('anon', format('%I.%I', t.schemaname, t.tablename), 'select,insert,update,delete')
        or has_table_privilege('authenticated', format('%I.%I', t.schemaname, t.tablename), 'select,insert,update,delete'))),
   0,
-  'no cronwarden table (outbox, cursors, tracked requests included) is reachable by the API roles'
+  'no cronwarden table (alerts, cursors, tracked requests included) is reachable by the API roles'
 );
 
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'cronwarden' and not coalesce(p.proconfig @> array['search_path=""'], false)),
-  array['clip_error', 'epoch_ms'],
-  'every cronwarden function pins search_path to the empty string, except the inlinable immutable helpers'
+  array['alert_json', 'clip_error', 'epoch_ms', 'pending_state'],
+  'every cronwarden function pins search_path to the empty string, except the inlinable expression helpers'
 );
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-   where n.nspname = 'cronwarden' and p.proname in ('clip_error', 'epoch_ms')
-     and p.prolang = (select oid from pg_catalog.pg_language where lanname = 'sql') and p.provolatile = 'i'),
-  array['clip_error', 'epoch_ms'],
-  'the helpers without a pinned search_path are immutable SQL expressions'
+   where n.nspname = 'cronwarden' and p.proname in ('alert_json', 'clip_error', 'epoch_ms', 'pending_state')
+     and p.prolang = (select oid from pg_catalog.pg_language where lanname = 'sql') and p.provolatile in ('i', 's')),
+  array['alert_json', 'clip_error', 'epoch_ms', 'pending_state'],
+  'the helpers without a pinned search_path are immutable or stable SQL expressions'
 );
 select is(
   (select count(*)::int from pg_catalog.pg_proc p
@@ -67,6 +95,8 @@ select table_privs_are('cronwarden', 'cron_execution_logs', 'anon', array[]::tex
 select table_privs_are('cronwarden', 'cron_execution_logs', 'authenticated', array[]::text[]);
 select table_privs_are('cronwarden', 'cron_job_state', 'anon', array[]::text[]);
 select table_privs_are('cronwarden', 'cron_job_state', 'authenticated', array[]::text[]);
+select table_privs_are('cronwarden', 'cron_alerts', 'anon', array[]::text[]);
+select table_privs_are('cronwarden', 'cron_alerts', 'authenticated', array[]::text[]);
 select is(
   (select count(*)::int from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
@@ -87,6 +117,7 @@ set local role authenticated;
 select throws_ok('select * from cronwarden.cron_job_state', '42501', null, 'authenticated cannot read job state');
 select throws_ok($$update cronwarden.cron_execution_logs set status = 'succeeded'$$, '42501', null, 'authenticated cannot change the log');
 select throws_ok($$select cronwarden.list_runs('x', 10)$$, '42501', null, 'authenticated cannot call list_runs');
+select throws_ok($$select cronwarden.claim_alerts(null, array['x'], 10, 1000)$$, '42501', null, 'authenticated cannot claim alerts');
 reset role;
 
 -- The owner (the role behind SUPABASE_DB_URL) can.

@@ -1,0 +1,1086 @@
+-- Generated from migrations/ by `pnpm --filter @cronwarden/supabase-adapter schema:dump`; do not edit.
+--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: cronwarden; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA cronwarden;
+
+--
+-- Name: abandon_expired(text, timestamp with time zone, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.abandon_expired(p_job_name text, p_now timestamp with time zone, p_alert jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_run record;
+  v_abandoned jsonb := '[]'::jsonb;
+begin
+  for v_run in
+    select run_id, lease_expires_at from cronwarden.cron_execution_logs
+    where job_name = p_job_name
+      and started_at >= coalesce((select open_since from cronwarden.cron_job_state where job_name = p_job_name), '-infinity')
+      and status = 'running' and lease_expires_at <= p_now
+    order by started_at, id
+  loop
+    -- The lease's end is the latest moment the run was known to be alive.
+    v_abandoned := v_abandoned || (cronwarden.finish_run(
+      p_job_name,
+      v_run.run_id,
+      'abandoned',
+      'Run abandoned: its lease expired at '
+        || to_char(v_run.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        || ' without a heartbeat (the process likely crashed or stalled)',
+      null,
+      p_alert,
+      v_run.lease_expires_at,
+      false
+    ) -> 'transition');
+  end loop;
+  return v_abandoned;
+end
+$$;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: cron_alerts; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.cron_alerts (
+    alert_id bigint NOT NULL,
+    job_name text NOT NULL,
+    run_id text NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    subject jsonb NOT NULL,
+    policy jsonb NOT NULL,
+    notifiers jsonb NOT NULL,
+    event_type text,
+    status text DEFAULT 'pending'::text NOT NULL,
+    claim_token uuid,
+    claimed_until timestamp with time zone,
+    next_attempt_at timestamp with time zone,
+    CONSTRAINT cron_alerts_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'expired'::text, 'no_event'::text])))
+)
+WITH (fillfactor='90');
+
+--
+-- Name: alert_json(cronwarden.cron_alerts, timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.alert_json(p_entry cronwarden.cron_alerts, p_now timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+  select jsonb_build_object(
+    'alert_id', p_entry.alert_id::text,
+    'job_name', p_entry.job_name,
+    'run_id', p_entry.run_id,
+    'created_at', cronwarden.epoch_ms(p_entry.created_at),
+    'expires_at', cronwarden.epoch_ms(p_entry.expires_at),
+    'expired', p_entry.expires_at <= p_now,
+    'subject', p_entry.subject,
+    'policy', p_entry.policy,
+    'notifiers', p_entry.notifiers,
+    'event_type', p_entry.event_type,
+    'status', p_entry.status,
+    'claim_token', p_entry.claim_token::text
+  )
+$$;
+
+--
+-- Name: begin_run(text, text, integer, boolean, text, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.begin_run(p_job_name text, p_run_id text, p_lease_ms integer, p_exclusive boolean, p_host text, p_alert jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz;
+  -- SELECT INTO sets every target to null when the job has no row yet.
+  v_has_state boolean;
+  v_count integer;
+  v_last_success timestamptz;
+  v_open_runs integer;
+  v_open_since timestamptz;
+  v_pending integer;
+  v_has_expired boolean := false;
+  v_holder text;
+  v_live integer := 0;
+  v_oldest_live timestamptz;
+  v_abandoned jsonb := '[]'::jsonb;
+begin
+  perform cronwarden.lock_job(p_job_name, 'begin_run');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  select true, consecutive_failure_count, last_success_at, open_runs, open_since, pending_alerts
+  into v_has_state, v_count, v_last_success, v_open_runs, v_open_since, v_pending
+  from cronwarden.cron_job_state where job_name = p_job_name;
+
+  if v_open_runs > 0 then
+    -- The job's running runs: any expired? Who holds the lease? How many are live, since when?
+    select
+      coalesce(bool_or(lease_expires_at <= v_now), false),
+      (array_agg(run_id order by started_at, id) filter (where exclusive and lease_expires_at > v_now))[1],
+      count(*) filter (where lease_expires_at > v_now),
+      min(started_at) filter (where lease_expires_at > v_now)
+    into v_has_expired, v_holder, v_live, v_oldest_live
+    from cronwarden.cron_execution_logs
+    where job_name = p_job_name and started_at >= coalesce(v_open_since, '-infinity') and status = 'running';
+
+    if v_has_expired then
+      v_abandoned := cronwarden.abandon_expired(p_job_name, v_now, p_alert);
+      -- Abandoning changed the streak (and may have written entries): read it again.
+      select consecutive_failure_count, last_success_at, pending_alerts into v_count, v_last_success, v_pending
+      from cronwarden.cron_job_state where job_name = p_job_name;
+    end if;
+  end if;
+  if not p_exclusive then
+    v_holder := null;
+  end if;
+
+  if v_holder is not null then
+    insert into cronwarden.cron_execution_logs
+      (run_id, job_name, status, started_at, finished_at, duration_ms, holder_run_id, host, last_success_at)
+    values
+      (p_run_id, p_job_name, 'skipped', v_now, v_now, 0, v_holder, p_host, v_last_success);
+  else
+    insert into cronwarden.cron_execution_logs
+      (run_id, job_name, status, exclusive, started_at, lease_expires_at, host, last_success_at)
+    values
+      (p_run_id, p_job_name, 'running', p_exclusive, v_now, v_now + p_lease_ms * interval '1 millisecond', p_host,
+       v_last_success);
+    -- Recounted from the rows whenever runs were open, so a count off for any reason heals.
+    -- least(): a clock stepped back must not put this run before the bound.
+    if v_has_state then
+      update cronwarden.cron_job_state
+      set open_runs = v_live + 1, open_since = least(v_oldest_live, v_now)
+      where job_name = p_job_name;
+    else
+      insert into cronwarden.cron_job_state (job_name, open_runs, open_since, updated_at)
+      values (p_job_name, 1, v_now, v_now);
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'outcome', case when v_holder is null then 'started' else 'skipped' end,
+    'started_at', cronwarden.epoch_ms(v_now),
+    'holder_run_id', v_holder,
+    'consecutive_failure_count', coalesce(v_count, 0),
+    'last_success_at', cronwarden.epoch_ms(v_last_success),
+    'abandoned', v_abandoned,
+    'pending_alerts', coalesce(v_pending, 0)
+  );
+end
+$$;
+
+--
+-- Name: claim_alerts(text[], text[], integer, bigint); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.claim_alerts(p_job_names text[], p_notifiers text[], p_limit integer, p_claim_ms bigint) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
+  v_now_ms bigint := cronwarden.epoch_ms(v_now);
+  v_owed jsonb;
+  v_claimed jsonb;
+begin
+  select coalesce(jsonb_agg(cronwarden.pending_state(name, v_now) order by position), '[]'::jsonb) into v_owed
+  from unnest(p_notifiers) with ordinality as owed (name, position);
+
+  with due as (
+    select entry.alert_id
+    from cronwarden.cron_alerts as entry
+    where entry.status = 'pending'
+      and (p_job_names is null or entry.job_name = any (p_job_names))
+      and (entry.claimed_until is null or entry.claimed_until <= v_now)
+      and (
+        entry.expires_at <= v_now
+        or (entry.next_attempt_at <= v_now and (
+          (entry.notifiers = '[]'::jsonb and v_owed <> '[]'::jsonb)
+          or exists (
+            select from jsonb_array_elements(entry.notifiers) as state
+            where state->>'notifier' = any (p_notifiers)
+              and state->>'status' in ('pending', 'failed')
+              and (state->>'next_attempt_at')::bigint <= v_now_ms
+          )
+        ))
+      )
+    order by entry.created_at, entry.alert_id
+    limit greatest(p_limit, 0)
+    for update skip locked
+  ), claimed as (
+    update cronwarden.cron_alerts as entry set
+      claim_token = gen_random_uuid(),
+      claimed_until = v_now + p_claim_ms * interval '1 millisecond',
+      notifiers = case when entry.notifiers = '[]'::jsonb then v_owed else entry.notifiers end
+    from due
+    where entry.alert_id = due.alert_id
+    returning entry
+  )
+  select coalesce(jsonb_agg(cronwarden.alert_json(claimed.entry, v_now)
+                  order by (claimed.entry).created_at, (claimed.entry).alert_id), '[]'::jsonb)
+  into v_claimed
+  from claimed;
+  return v_claimed;
+end
+$$;
+
+--
+-- Name: clip_error(text); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.clip_error(message text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    AS $$
+  select case
+    when message is null or length(message) <= 8000 then message
+    -- Concatenation, not format(): format() is only STABLE and would stop the inlining.
+    else left(message, 8000) || ' [truncated ' || (length(message) - 8000)::text || ' characters]'
+  end
+$$;
+
+--
+-- Name: count_pending_alert(text, timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.count_pending_alert(p_job_name text, p_now timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  update cronwarden.cron_job_state set pending_alerts = pending_alerts + 1 where job_name = p_job_name;
+  if not found then
+    insert into cronwarden.cron_job_state (job_name, pending_alerts, updated_at) values (p_job_name, 1, p_now);
+  end if;
+end
+$$;
+
+--
+-- Name: enqueue_alert(text, text, jsonb, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.enqueue_alert(p_job_name text, p_run_id text, p_event jsonb, p_alert jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz;
+  v_alert jsonb;
+begin
+  perform cronwarden.lock_job(p_job_name, 'enqueue_alert');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  v_alert := cronwarden.write_alert(p_job_name, p_run_id,
+    jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true);
+  perform cronwarden.count_pending_alert(p_job_name, v_now);
+  return v_alert;
+end
+$$;
+
+--
+-- Name: epoch_ms(timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.epoch_ms(ts timestamp with time zone) RETURNS bigint
+    LANGUAGE sql IMMUTABLE
+    AS $$ select (extract(epoch from (ts at time zone 'UTC')) * 1000)::bigint $$;
+
+--
+-- Name: finish_run(text, text, text, text, jsonb, jsonb, timestamp with time zone, boolean); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.finish_run(p_job_name text, p_run_id text, p_status text, p_error_message text, p_summary jsonb, p_alert jsonb DEFAULT NULL::jsonb, p_finished_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_claim boolean DEFAULT true) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_succeeded boolean := p_status = 'succeeded';
+  v_now timestamptz;
+  v_count integer;
+  v_down_since timestamptz;
+  v_last_success timestamptz;
+  v_end timestamptz;
+  v_new_count integer;
+  v_started timestamptz;
+  v_finished timestamptz;
+  v_duration bigint;
+  v_error text;
+  v_new_down_since timestamptz;
+  v_new_last_success timestamptz;
+  v_writes_alert boolean;
+  v_transition jsonb;
+  v_alert jsonb;
+begin
+  if p_status not in ('succeeded', 'failed', 'abandoned') then
+    raise exception 'finish_run: p_status must be succeeded, failed or abandoned, got %', p_status
+      using errcode = '22023';
+  end if;
+  perform cronwarden.lock_job(p_job_name, 'finish_run');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  select consecutive_failure_count, down_since, last_success_at into v_count, v_down_since, v_last_success
+  from cronwarden.cron_job_state where job_name = p_job_name;
+  v_count := coalesce(v_count, 0);
+  v_new_count := case when v_succeeded then 0 else v_count + 1 end;
+  v_end := coalesce(p_finished_at, v_now);
+
+  -- `(job_name = ...) is true` rather than `job_name = ...`: no index can serve it, so the
+  -- plan is always the primary key. PL/pgSQL caches a generic plan after a few calls; one
+  -- made while the table was nearly empty used the (job_name, started_at) index, and then
+  -- every finish read all of the job's runs (3.5 ms per run after 8,000 runs of one job).
+  update cronwarden.cron_execution_logs as log set
+    status = p_status,
+    finished_at = greatest(v_end, log.started_at),
+    duration_ms = cronwarden.epoch_ms(greatest(v_end, log.started_at)) - cronwarden.epoch_ms(log.started_at),
+    lease_expires_at = null,
+    error_message = cronwarden.clip_error(p_error_message),
+    consecutive_failure_count = v_new_count,
+    last_success_at = case when v_succeeded then greatest(v_end, log.started_at) else v_last_success end,
+    summary = p_summary
+  where log.run_id = p_run_id and (log.job_name = p_job_name) is true and log.status = 'running'
+  returning log.started_at, log.finished_at, log.duration_ms, log.error_message
+  into v_started, v_finished, v_duration, v_error;
+  if not found then
+    return null;
+  end if;
+
+  v_writes_alert := p_alert is not null and (not v_succeeded or v_count > 0);
+  -- down_since: the start of the streak's first failure; a success ends the streak.
+  v_new_down_since := case when v_succeeded then null when v_count = 0 then v_started else v_down_since end;
+  v_new_last_success := case when v_succeeded then v_finished else v_last_success end;
+  update cronwarden.cron_job_state set
+    consecutive_failure_count = v_new_count,
+    last_success_at = v_new_last_success,
+    down_since = v_new_down_since,
+    updated_at = v_finished,
+    -- Not below 0: pg_cron ingestion closes rows it inserted itself, without begin_run.
+    open_runs = greatest(open_runs - 1, 0),
+    open_since = case when open_runs <= 1 then null else open_since end,
+    pending_alerts = pending_alerts + v_writes_alert::integer
+  where job_name = p_job_name;
+  if not found then
+    -- A job whose runs never went through begin_run (pg_cron ingestion) gets its row here.
+    insert into cronwarden.cron_job_state
+      (job_name, consecutive_failure_count, last_success_at, down_since, pending_alerts, updated_at)
+    values (p_job_name, v_new_count, v_new_last_success, v_new_down_since, v_writes_alert::integer, v_finished);
+  end if;
+
+  -- The transition as JSON for the store (StreakTransition), also the entry's subject.
+  v_transition := jsonb_build_object(
+    'run_id', p_run_id,
+    'status', p_status,
+    'started_at', cronwarden.epoch_ms(v_started),
+    'finished_at', cronwarden.epoch_ms(v_finished),
+    'duration_ms', v_duration,
+    'error_message', v_error,
+    'previous_failure_count', v_count,
+    'consecutive_failure_count', v_new_count,
+    'last_success_at', cronwarden.epoch_ms(v_new_last_success),
+    -- For a success: the start of the streak it ended.
+    'down_since', cronwarden.epoch_ms(case when v_succeeded then v_down_since else v_new_down_since end)
+  );
+  if v_writes_alert then
+    v_alert := cronwarden.write_alert(p_job_name, p_run_id,
+      jsonb_build_object('kind', 'transition', 'transition', v_transition), p_alert, v_now, p_claim);
+  end if;
+  return jsonb_build_object('transition', v_transition, 'alert', v_alert);
+end
+$$;
+
+--
+-- Name: heartbeat(text, text, integer); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.heartbeat(p_job_name text, p_run_id text, p_lease_ms integer) RETURNS boolean
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  with renewed as (
+    update cronwarden.cron_execution_logs
+    set lease_expires_at = date_trunc('milliseconds', clock_timestamp()) + p_lease_ms * interval '1 millisecond'
+    where run_id = p_run_id and (job_name = p_job_name) is true and status = 'running'
+    returning 1
+  )
+  select exists (select 1 from renewed)
+$$;
+
+--
+-- Name: ingest_pg_cron(text[], text[], bigint, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.ingest_pg_cron(p_pg_cron_jobs text[], p_job_names text[], p_stuck_after_ms bigint, p_alert jsonb DEFAULT NULL::jsonb) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_now timestamptz := clock_timestamp();
+  v_stuck_after interval := p_stuck_after_ms * interval '1 millisecond';
+  v_has_pg_net boolean := pg_catalog.to_regclass('net._http_response') is not null;
+  v_alert jsonb := coalesce(p_alert,
+    '{"policy": {"failureThreshold": 2, "notifyOnRecovery": false}, "notifiers": [], "ttlMs": 86400000, "claimMs": 0}');
+  v_row record;
+  v_blocked bigint[] := '{}';
+  v_job_name text;
+  v_status text;
+  v_message text;
+  v_finished timestamptz;
+  v_since timestamptz;
+  v_http record;
+  v_run_id text;
+  v_recorded integer := 0;
+begin
+  if pg_catalog.array_length(p_pg_cron_jobs, 1) is distinct from pg_catalog.array_length(p_job_names, 1) then
+    raise exception 'ingest_pg_cron: p_pg_cron_jobs and p_job_names must have the same length' using errcode = '22023';
+  end if;
+  if pg_catalog.to_regclass('cron.job_run_details') is null then
+    raise exception 'ingest_pg_cron: cron.job_run_details does not exist (is pg_cron installed in this database?)'
+      using errcode = '42P01';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('cronwarden.pg_cron_ingest', 0));
+
+  for v_row in
+    execute $q$
+      select d.runid, d.jobid, j.jobname::text as jobname, d.job_pid, d.status, d.return_message,
+             d.start_time, d.end_time, names.job_name
+      from cron.job_run_details d
+      join cron.job j on j.jobid = d.jobid
+      join unnest($1, $2) as names (pg_cron_job, job_name) on names.pg_cron_job = j.jobname::text
+      left join cronwarden.pg_cron_cursor c on c.jobid = d.jobid
+      where d.runid > coalesce(c.last_runid, 0)
+      order by d.jobid, d.runid
+    $q$ using p_pg_cron_jobs, p_job_names
+  loop
+    continue when v_row.jobid = any (v_blocked);
+    v_job_name := v_row.job_name;
+    v_status := null;
+    v_since := null;
+    v_finished := coalesce(v_row.end_time, v_now);
+
+    if v_row.status in ('succeeded', 'failed') then
+      v_status := v_row.status;
+      -- libpq-mode messages end in a newline ("ERROR:  division by zero\n"); keep the rest as is.
+      v_message := case when v_row.status = 'failed'
+        then coalesce(nullif(pg_catalog.rtrim(v_row.return_message, E' \n'), ''), 'pg_cron run failed') end;
+    else
+      insert into cronwarden.pg_cron_first_seen (runid) values (v_row.runid) on conflict (runid) do nothing;
+      select least(coalesce(v_row.start_time, first_seen_at), first_seen_at) into v_since
+      from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+      if v_since <= v_now - v_stuck_after then
+        v_status := 'failed';
+        v_message := pg_catalog.format('pg_cron run %s stuck in status "%s" since %s', v_row.runid, v_row.status,
+          pg_catalog.to_char(v_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+        v_finished := v_now;
+      end if;
+    end if;
+
+    -- A trigger that called an Edge Function succeeded only if the function answered well.
+    if v_status = 'succeeded' and v_has_pg_net then
+      for v_http in
+        execute $q$
+          select r.request_id, resp.status_code, resp.timed_out, resp.error_msg,
+                 left(resp.content::text, 500) as content, (resp.id is not null) as answered
+          from cronwarden.pg_net_requests r
+          left join net._http_response resp on resp.id = r.request_id
+          where r.backend_pid = $1 and r.requested_at >= $2 and r.requested_at <= $3
+          order by r.request_id
+        $q$ using v_row.job_pid, v_row.start_time, coalesce(v_row.end_time, v_now)
+      loop
+        if not v_http.answered then
+          if v_row.start_time > v_now - v_stuck_after then
+            v_status := null; -- still waiting for the response
+          else
+            v_status := 'failed';
+            v_message := pg_catalog.format('pg_net request %s got no response within %s ms', v_http.request_id, p_stuck_after_ms);
+          end if;
+        elsif v_http.timed_out then
+          v_status := 'failed';
+          v_message := pg_catalog.format('pg_net request %s timed out', v_http.request_id);
+        elsif v_http.error_msg is not null then
+          v_status := 'failed';
+          v_message := pg_catalog.format('pg_net request %s failed: %s', v_http.request_id, v_http.error_msg);
+        elsif v_http.status_code >= 400 then
+          v_status := 'failed';
+          v_message := pg_catalog.format('HTTP %s from the Edge Function: %s', v_http.status_code, coalesce(v_http.content, ''));
+        end if;
+        exit when v_status is distinct from 'succeeded';
+      end loop;
+    end if;
+
+    if v_status is null then
+      -- In progress: this job's later runs wait for it, to keep the streak in order.
+      v_blocked := v_blocked || v_row.jobid;
+      continue;
+    end if;
+
+    v_run_id := 'pg_cron:' || v_row.runid;
+    insert into cronwarden.cron_execution_logs (run_id, job_name, status, started_at, lease_expires_at, host)
+    -- Rows pg_cron never started (startup timeout, connection failed) have only an end time.
+    values (v_run_id, v_job_name, 'running',
+            pg_catalog.date_trunc('milliseconds', coalesce(v_row.start_time, v_since, v_row.end_time, v_now)),
+            'infinity', 'pg_cron')
+    on conflict (run_id) do nothing;
+    if found then
+      perform cronwarden.finish_run(v_job_name, v_run_id, v_status, v_message, null, v_alert,
+                                    pg_catalog.date_trunc('milliseconds', v_finished), false);
+      v_recorded := v_recorded + 1;
+    end if;
+    insert into cronwarden.pg_cron_cursor (jobid, last_runid) values (v_row.jobid, v_row.runid)
+    on conflict (jobid) do update set last_runid = excluded.last_runid;
+    delete from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+  end loop;
+  return v_recorded;
+end
+$_$;
+
+--
+-- Name: list_alerts(text, integer); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.list_alerts(p_job_name text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(cronwarden.alert_json(newest.entry, clock_timestamp())
+                  order by (newest.entry).created_at desc, (newest.entry).alert_id desc), '[]'::jsonb)
+  from (
+    select entry
+    from cronwarden.cron_alerts as entry
+    where entry.job_name = p_job_name
+    order by entry.created_at desc, entry.alert_id desc
+    limit greatest(p_limit, 0)
+  ) as newest
+$$;
+
+--
+-- Name: list_runs(text, integer); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.list_runs(p_job_name text, p_limit integer) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(jsonb_agg(row_json order by started_at desc, id desc), '[]'::jsonb)
+  from (
+    select
+      run.started_at,
+      run.id,
+      jsonb_build_object(
+        'run_id', run.run_id,
+        'job_name', run.job_name,
+        'status', run.status,
+        'started_at', cronwarden.epoch_ms(run.started_at),
+        'finished_at', cronwarden.epoch_ms(run.finished_at),
+        'duration_ms', run.duration_ms,
+        'error_message', run.error_message,
+        'consecutive_failure_count', run.consecutive_failure_count,
+        'last_success_at', cronwarden.epoch_ms(run.last_success_at),
+        'holder_run_id', run.holder_run_id,
+        'host', run.host,
+        'summary', run.summary,
+        'deliveries', run.deliveries
+      ) as row_json
+    from cronwarden.cron_execution_logs as run
+    where run.job_name = p_job_name
+    order by run.started_at desc, run.id desc
+    limit greatest(p_limit, 0)
+  ) as newest
+$$;
+
+--
+-- Name: lock_job(text, text); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.lock_job(p_job_name text, p_caller text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    raise exception '%: needs READ COMMITTED, the transaction is %',
+      p_caller, pg_catalog.current_setting('transaction_isolation') using errcode = '25000';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('cronwarden.job:' || p_job_name, 0));
+end
+$$;
+
+--
+-- Name: pending_state(text, timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.pending_state(p_notifier text, p_at timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+  select jsonb_build_object(
+    'notifier', p_notifier,
+    'status', 'pending',
+    'attempts', 0,
+    'last_error', null,
+    'last_attempt_at', null,
+    'next_attempt_at', cronwarden.epoch_ms(p_at)
+  )
+$$;
+
+--
+-- Name: purge(integer); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.purge(p_days integer) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_deleted bigint;
+begin
+  if p_days is null or p_days < 1 then
+    raise exception 'purge: p_days must be at least 1, got %', p_days using errcode = '22023';
+  end if;
+  delete from cronwarden.cron_execution_logs
+  where started_at < now() - p_days * interval '1 day' and status <> 'running';
+  get diagnostics v_deleted = row_count;
+  delete from cronwarden.cron_alerts
+  where created_at < now() - p_days * interval '1 day' and status <> 'pending';
+  return v_deleted;
+end
+$$;
+
+--
+-- Name: record_alert_outcome(text, text, text, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.record_alert_outcome(p_alert_id text, p_claim_token text, p_event_type text, p_outcomes jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_now timestamptz;
+  v_entry cronwarden.cron_alerts;
+  v_outcomes jsonb := coalesce(p_outcomes, '[]'::jsonb);
+  v_outcome jsonb;
+  v_states jsonb;
+  v_status text;
+  v_next_ms bigint;
+begin
+  if p_alert_id is null or p_alert_id !~ '^[0-9]{1,18}$' then
+    return;
+  end if;
+  select * into v_entry from cronwarden.cron_alerts where alert_id = p_alert_id::bigint for update;
+  if not found then
+    return;
+  end if;
+  v_now := date_trunc('milliseconds', clock_timestamp());
+
+  v_states := v_entry.notifiers;
+  for v_outcome in select value from jsonb_array_elements(v_outcomes) loop
+    select jsonb_agg(
+      case
+        when state->>'notifier' is distinct from v_outcome->>'notifier' or state->>'status' not in ('pending', 'failed')
+          then state
+        when v_outcome->>'status' = 'delivered' then state || jsonb_build_object(
+          'status', 'delivered',
+          'attempts', (state->>'attempts')::integer + 1,
+          'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
+          'next_attempt_at', null)
+        when v_outcome->>'status' = 'expired' then state || jsonb_build_object(
+          'status', 'expired',
+          'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
+          'next_attempt_at', null)
+        else state || jsonb_build_object(
+          'status', 'failed',
+          'attempts', (state->>'attempts')::integer + 1,
+          'last_error', cronwarden.clip_error(v_outcome->>'error_message'),
+          'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
+          'next_attempt_at', cronwarden.epoch_ms(
+            v_now + coalesce((v_outcome->>'retryAfterMs')::bigint, 0) * interval '1 millisecond'))
+      end
+      order by position)
+    into v_states
+    from jsonb_array_elements(v_states) with ordinality as owed (state, position);
+    v_states := coalesce(v_states, '[]'::jsonb);
+  end loop;
+
+  select min((state->>'next_attempt_at')::bigint) into v_next_ms
+  from jsonb_array_elements(v_states) as state
+  where state->>'status' in ('pending', 'failed');
+
+  v_status := case
+    when v_entry.status <> 'pending' then v_entry.status
+    when p_event_type is null and v_outcomes = '[]'::jsonb then 'no_event'
+    -- Owed to no one yet (no dispatcher with notifiers came): it can only expire.
+    when v_states = '[]'::jsonb then case when v_entry.expires_at <= v_now then 'expired' else 'pending' end
+    when v_next_ms is not null then 'pending'
+    when not exists (select from jsonb_array_elements(v_states) as state where state->>'status' <> 'delivered')
+      then 'delivered'
+    else 'expired'
+  end;
+
+  update cronwarden.cron_alerts set
+    notifiers = v_states,
+    event_type = coalesce(event_type, p_event_type),
+    status = v_status,
+    next_attempt_at = case
+      when v_status <> 'pending' then null
+      when v_states = '[]'::jsonb then created_at
+      else to_timestamp(v_next_ms / 1000.0)
+    end,
+    claim_token = case when claim_token::text = p_claim_token then null else claim_token end,
+    claimed_until = case when claim_token::text = p_claim_token then null else claimed_until end
+  where alert_id = v_entry.alert_id;
+
+  if v_outcomes <> '[]'::jsonb then
+    -- Only the DeliveryRecord fields: the attempt history of the run, oldest first.
+    update cronwarden.cron_execution_logs set deliveries = deliveries || (
+      select jsonb_agg(jsonb_build_object(
+        'notifier', outcome->>'notifier',
+        'event_type', outcome->>'event_type',
+        'status', outcome->>'status',
+        'error_message', cronwarden.clip_error(outcome->>'error_message'),
+        'attempted_at', outcome->>'attempted_at',
+        'duration_ms', (outcome->>'duration_ms')::bigint
+      ) order by position)
+      from jsonb_array_elements(v_outcomes) with ordinality as recorded (outcome, position)
+    )
+    where run_id = v_entry.run_id;
+  end if;
+
+  if v_entry.status = 'pending' and v_status <> 'pending' then
+    -- Relative, so it needs no job lock: nothing else writes the count absolutely.
+    update cronwarden.cron_job_state set pending_alerts = greatest(pending_alerts - 1, 0)
+    where job_name = v_entry.job_name;
+  end if;
+end
+$_$;
+
+--
+-- Name: record_missed_run(text, text, bigint, bigint, text, jsonb, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.record_missed_run(p_job_name text, p_run_id text, p_expected_at_ms bigint, p_detected_at_ms bigint, p_error_message text, p_event jsonb DEFAULT NULL::jsonb, p_alert jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_now timestamptz;
+  v_alert jsonb;
+begin
+  if p_alert is not null then
+    perform cronwarden.lock_job(p_job_name, 'record_missed_run');
+  end if;
+  insert into cronwarden.cron_execution_logs
+    (run_id, job_name, status, started_at, finished_at, duration_ms, error_message, last_success_at)
+  values (
+    p_run_id,
+    p_job_name,
+    'missed',
+    to_timestamp(p_expected_at_ms / 1000.0),
+    to_timestamp(p_detected_at_ms / 1000.0),
+    null,
+    cronwarden.clip_error(p_error_message),
+    (select last_success_at from cronwarden.cron_job_state where job_name = p_job_name)
+  )
+  on conflict (run_id) do nothing;
+  if not found then
+    return jsonb_build_object('created', false, 'alert', null);
+  end if;
+  if p_alert is not null then
+    v_now := date_trunc('milliseconds', clock_timestamp());
+    v_alert := cronwarden.write_alert(p_job_name, p_run_id,
+      jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true);
+    perform cronwarden.count_pending_alert(p_job_name, v_now);
+  end if;
+  return jsonb_build_object('created', true, 'alert', v_alert);
+end
+$$;
+
+--
+-- Name: revoke_public_access(); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.revoke_public_access() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  grantee text;
+begin
+  foreach grantee in array array['public', 'anon', 'authenticated'] loop
+    if grantee = 'public' or exists (select from pg_catalog.pg_roles where rolname = grantee) then
+      execute format('revoke all on schema cronwarden from %s', grantee);
+      execute format('revoke all on all tables in schema cronwarden from %s', grantee);
+      execute format('revoke all on all sequences in schema cronwarden from %s', grantee);
+      execute format('revoke all on all functions in schema cronwarden from %s', grantee);
+    end if;
+  end loop;
+end
+$$;
+
+--
+-- Name: track_pg_net(bigint); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.track_pg_net(p_request_id bigint) RETURNS bigint
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  insert into cronwarden.pg_net_requests (request_id, backend_pid) values (p_request_id, pg_catalog.pg_backend_pid())
+  on conflict (request_id) do nothing;
+  select p_request_id;
+$$;
+
+--
+-- Name: write_alert(text, text, jsonb, jsonb, timestamp with time zone, boolean); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.write_alert(p_job_name text, p_run_id text, p_subject jsonb, p_alert jsonb, p_now timestamp with time zone, p_claimed boolean) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_owed jsonb := '[]';
+  v_written jsonb;
+begin
+  -- A loop of simple expressions rather than an aggregate over jsonb_array_elements: each
+  -- subquery starts an executor of its own, which cost a finish more than the loop does.
+  for i in 0 .. jsonb_array_length(p_alert->'notifiers') - 1 loop
+    v_owed := v_owed || jsonb_build_array(cronwarden.pending_state(p_alert->'notifiers'->>i, p_now));
+  end loop;
+  insert into cronwarden.cron_alerts
+    (job_name, run_id, created_at, expires_at, subject, policy, notifiers, claim_token, claimed_until, next_attempt_at)
+  values (
+    p_job_name,
+    p_run_id,
+    p_now,
+    p_now + (p_alert->>'ttlMs')::bigint * interval '1 millisecond',
+    p_subject,
+    -- Rebuilt rather than copied, so a malformed spec fails here and not in every dispatcher.
+    jsonb_build_object(
+      'failureThreshold', (p_alert->'policy'->>'failureThreshold')::integer,
+      'notifyOnRecovery', (p_alert->'policy'->>'notifyOnRecovery')::boolean
+    ),
+    v_owed,
+    case when p_claimed then gen_random_uuid() end,
+    case when p_claimed then p_now + (p_alert->>'claimMs')::bigint * interval '1 millisecond' end,
+    p_now
+  )
+  returning jsonb_build_object(
+    'alert_id', alert_id::text,
+    'created_at', cronwarden.epoch_ms(created_at),
+    'claim_token', claim_token::text
+  ) into v_written;
+  return v_written;
+end
+$$;
+
+--
+-- Name: cron_alerts_alert_id_seq; Type: SEQUENCE; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE cronwarden.cron_alerts ALTER COLUMN alert_id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cronwarden.cron_alerts_alert_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: cron_execution_logs; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.cron_execution_logs (
+    run_id text NOT NULL,
+    id bigint NOT NULL,
+    job_name text NOT NULL,
+    status text NOT NULL,
+    exclusive boolean DEFAULT false NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone,
+    duration_ms bigint,
+    lease_expires_at timestamp with time zone,
+    error_message text,
+    consecutive_failure_count integer,
+    last_success_at timestamp with time zone,
+    holder_run_id text,
+    host text,
+    summary jsonb,
+    deliveries jsonb DEFAULT '[]'::jsonb NOT NULL,
+    CONSTRAINT cron_execution_logs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text, 'abandoned'::text, 'missed'::text])))
+)
+WITH (fillfactor='90');
+
+--
+-- Name: cron_execution_logs_id_seq; Type: SEQUENCE; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE cronwarden.cron_execution_logs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME cronwarden.cron_execution_logs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: cron_job_state; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.cron_job_state (
+    job_name text NOT NULL,
+    consecutive_failure_count integer DEFAULT 0 NOT NULL,
+    last_success_at timestamp with time zone,
+    down_since timestamp with time zone,
+    open_runs integer DEFAULT 0 NOT NULL,
+    open_since timestamp with time zone,
+    pending_alerts integer DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT cron_job_state_consecutive_failure_count_check CHECK ((consecutive_failure_count >= 0))
+)
+WITH (fillfactor='50');
+
+--
+-- Name: COLUMN cron_job_state.open_runs; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.open_runs IS 'Runs of this job still running. Kept by begin_run and finish_run, under the job''s lock.';
+
+--
+-- Name: COLUMN cron_job_state.open_since; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.open_since IS 'No running run of this job started before this time (null when open_runs = 0).';
+
+--
+-- Name: COLUMN cron_job_state.pending_alerts; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.pending_alerts IS 'Alert entries of this job with status pending: +1 when one is written, -1 when it settles.';
+
+--
+-- Name: pg_cron_cursor; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.pg_cron_cursor (
+    jobid bigint NOT NULL,
+    last_runid bigint NOT NULL
+);
+
+--
+-- Name: pg_cron_first_seen; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.pg_cron_first_seen (
+    runid bigint NOT NULL,
+    first_seen_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: pg_net_requests; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.pg_net_requests (
+    request_id bigint NOT NULL,
+    backend_pid integer NOT NULL,
+    requested_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL
+);
+
+--
+-- Name: schema_migrations; Type: TABLE; Schema: cronwarden; Owner: -
+--
+
+CREATE TABLE cronwarden.schema_migrations (
+    version integer NOT NULL,
+    name text NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: cron_alerts cron_alerts_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.cron_alerts
+    ADD CONSTRAINT cron_alerts_pkey PRIMARY KEY (alert_id);
+
+--
+-- Name: cron_execution_logs cron_execution_logs_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.cron_execution_logs
+    ADD CONSTRAINT cron_execution_logs_pkey PRIMARY KEY (run_id);
+
+--
+-- Name: cron_job_state cron_job_state_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.cron_job_state
+    ADD CONSTRAINT cron_job_state_pkey PRIMARY KEY (job_name);
+
+--
+-- Name: pg_cron_cursor pg_cron_cursor_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.pg_cron_cursor
+    ADD CONSTRAINT pg_cron_cursor_pkey PRIMARY KEY (jobid);
+
+--
+-- Name: pg_cron_first_seen pg_cron_first_seen_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.pg_cron_first_seen
+    ADD CONSTRAINT pg_cron_first_seen_pkey PRIMARY KEY (runid);
+
+--
+-- Name: pg_net_requests pg_net_requests_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.pg_net_requests
+    ADD CONSTRAINT pg_net_requests_pkey PRIMARY KEY (request_id);
+
+--
+-- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: cronwarden; Owner: -
+--
+
+ALTER TABLE ONLY cronwarden.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+--
+-- Name: cron_alerts_job_created_idx; Type: INDEX; Schema: cronwarden; Owner: -
+--
+
+CREATE INDEX cron_alerts_job_created_idx ON cronwarden.cron_alerts USING btree (job_name, created_at DESC, alert_id DESC);
+
+--
+-- Name: cron_alerts_pending_idx; Type: INDEX; Schema: cronwarden; Owner: -
+--
+
+CREATE INDEX cron_alerts_pending_idx ON cronwarden.cron_alerts USING btree (created_at, alert_id) WHERE (status = 'pending'::text);
+
+--
+-- Name: cron_execution_logs_job_started_idx; Type: INDEX; Schema: cronwarden; Owner: -
+--
+
+CREATE INDEX cron_execution_logs_job_started_idx ON cronwarden.cron_execution_logs USING btree (job_name, started_at DESC, id DESC);
+
+--
+-- PostgreSQL database dump complete
+--
