@@ -123,6 +123,27 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     expect(alerted?.deliveries).toMatchObject([{ notifier: 'recording', status: 'delivered' }])
   })
 
+  it("delivers only its own jobs' alerts: a monitor of another job leaves them", async () => {
+    for (const day of [1, 2]) {
+      await pgCronRan({ status: 'failed', message: 'ERROR:  boom', start: null, end: `2026-03-0${day}T06:00:05Z` })
+    }
+    // Recorded by pg_cron calling the ingestion itself: the entries wait for a dispatcher.
+    await db.query('select cronwarden.ingest_pg_cron($1::text[], $2::text[], 600000)', [
+      [jobName],
+      [`pg_cron:${jobName}`],
+    ])
+    const other = createRecordingNotifier()
+    const otherJob = `other-${jobName}`
+    await db.query(`insert into cron.job (schedule, command, jobname) values ('0 6 * * *', 'select 1', $1)`, [otherJob])
+    await checkPgCronRuns({ db, jobs: [otherJob], notifiers: [other], logger: silentLogger })
+    expect(other.events).toEqual([])
+    const own = monitor({ ingest: false })
+    await own.check()
+    expect(own.notifier.events).toEqual([
+      expect.objectContaining({ type: 'consecutive_failures', job_name: `pg_cron:${jobName}` }),
+    ])
+  })
+
   it('never counts a row twice, across calls and with two monitors at once', async () => {
     for (let day = 1; day <= 4; day++) {
       await pgCronRan({
