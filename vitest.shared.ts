@@ -8,6 +8,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url))
  */
 export const workspaceAliases = [
   { find: /^@cronwarden\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
+  { find: /^@cronwarden\/core\/plugin$/, replacement: source('./packages/core/src/plugin/index.ts') },
   { find: /^@cronwarden\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@cronwarden\/supabase-adapter$/, replacement: source('./packages/supabase-adapter/src/index.ts') },
   { find: /^@cronwarden\/email-notifier$/, replacement: source('./packages/email-notifier/src/index.ts') },

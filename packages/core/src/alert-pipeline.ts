@@ -1,7 +1,7 @@
 import type { AlertEvent } from './alert-event.js'
 import { decideEntry } from './decide-alerts.js'
 import { dispatchEvent } from './dispatch.js'
-import { StoreError } from './errors.js'
+import { DeliveryError, StoreError } from './errors.js'
 import type { Logger } from './logger.js'
 import type {
   AlertDeliveryOutcome,
@@ -87,7 +87,7 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     })
   }
 
-  const deliver = async (alert: PendingAlert): Promise<AlertEvent | null> => {
+  const settle = async (alert: PendingAlert): Promise<AlertEvent | null> => {
     const event = decideEntry(alert)
     const open = alert.notifiers.filter((state) => state.status === 'pending' || state.status === 'failed')
     let outcomes: AlertDeliveryOutcome[] = []
@@ -106,6 +106,13 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     }
     return outcomes.some((outcome) => outcome.status === 'delivered') ? event : null
   }
+
+  // Callers start deliveries from timers and in parallel batches: one must never reject.
+  const deliver = (alert: PendingAlert): Promise<AlertEvent | null> =>
+    settle(alert).catch((error: unknown) => {
+      options.reportInternal(new DeliveryError(`alert ${alert.alertId} could not be delivered`, { cause: error }))
+      return null
+    })
 
   return {
     spec: (policy) => (names.length === 0 ? null : { policy, notifiers: names, ttlMs: options.alertTtlMs, claimMs }),

@@ -4,11 +4,12 @@ import type { AlertEvent } from './alert-event.js'
 import { createAlertPipeline } from './alert-pipeline.js'
 import { missedRunEvent } from './decide-alerts.js'
 import { StoreError } from './errors.js'
-import { createJsonLineLogger, type Logger } from './logger.js'
+import type { Logger } from './logger.js'
 import { checkUniqueNotifierNames, DEFAULT_POLICY, deliveryOptionsShape, STORE_METHODS } from './options.js'
 import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier, RunRecord } from './ports.js'
-import { durationMs, objectWithMethods } from './schema-helpers.js'
+import { resolveRuntime } from './runtime.js'
+import { durationMs, nameSchema, objectWithMethods } from './schema-helpers.js'
 
 /** A job whose schedule is known, so a time at which it did not run can be noticed. */
 export interface ScheduledJob {
@@ -29,6 +30,8 @@ export interface CheckMissedRunsOptions {
   notifiers?: Notifier[]
   /** Per notifier and event. Default 5000. */
   notifyTimeoutMs?: number
+  /** Per store call; past it the check stops waiting and logs a `StoreError`. Default 10 000. */
+  storeTimeoutMs?: number
   /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
   alertTtlMs?: number
   /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
@@ -50,7 +53,7 @@ const isTimeZone = (zone: string) => {
 
 const scheduledJobSchema = z
   .strictObject({
-    jobName: z.string().trim().min(1).max(200),
+    jobName: nameSchema('job name'),
     schedule: z.string().min(1),
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Oslo').default('UTC'),
     graceMs: durationMs().default(5 * 60_000),
@@ -91,13 +94,11 @@ const LOOKBACK_ROWS = 200
  * Returns the earlier events it delivered, then the missed times it found.
  */
 export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<AlertEvent[]> {
-  const options = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options')
-  const now = options.now ?? (() => new Date())
-  const logger = options.logger ?? createJsonLineLogger()
+  const parsed = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options')
+  const options = { ...parsed, ...resolveRuntime(parsed) }
+  const { logger, now } = options
   const pipeline = createAlertPipeline({
     ...options,
-    now,
-    logger,
     reportInternal: (error) => logger.error('cronwarden internal error', { error }),
   })
   // Missed times are not decided by a streak policy; the entry carries the default one.

@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import type { AlertEvent } from './alert-event.js'
 import { createAlertPipeline } from './alert-pipeline.js'
-import { createJsonLineLogger, type Logger } from './logger.js'
+import type { Logger } from './logger.js'
 import { checkUniqueNotifierNames, dispatchOptionsShape, STORE_METHODS } from './options.js'
 import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier } from './ports.js'
-import { objectWithMethods } from './schema-helpers.js'
+import { resolveRuntime } from './runtime.js'
+import { nameSchema, objectWithMethods } from './schema-helpers.js'
 
 export interface DeliverPendingAlertsOptions {
   store: ExecutionLogStore
@@ -15,6 +16,8 @@ export interface DeliverPendingAlertsOptions {
   jobs?: string[]
   /** Per notifier and event. Default 5000. */
   notifyTimeoutMs?: number
+  /** Per store call; past it the sweep rejects with `StoreError`. Default 10 000. */
+  storeTimeoutMs?: number
   /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
   retryDelayMs?: number
   /** Claim and send at most this many batches of 20 entries in one call. Default 50. */
@@ -26,7 +29,7 @@ export interface DeliverPendingAlertsOptions {
 const deliverPendingAlertsOptionsSchema = z
   .strictObject({
     store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
-    jobs: z.array(z.string().trim().min(1).max(200)).min(1).optional(),
+    jobs: z.array(nameSchema('job name')).min(1).optional(),
     ...dispatchOptionsShape,
     maxBatches: z.number().int().min(1).max(10_000).default(50),
   })
@@ -43,14 +46,13 @@ const deliverPendingAlertsOptionsSchema = z
  */
 export async function deliverPendingAlerts(input: DeliverPendingAlertsOptions): Promise<AlertEvent[]> {
   const options = parseOptions(deliverPendingAlertsOptionsSchema, input, 'deliverPendingAlerts options')
-  const logger = options.logger ?? createJsonLineLogger()
+  const runtime = resolveRuntime(options)
   const pipeline = createAlertPipeline({
     ...options,
+    ...runtime,
     // Entries carry their own expiry; the sweeper writes none.
     alertTtlMs: 0,
-    now: options.now ?? (() => new Date()),
-    logger,
-    reportInternal: (error) => logger.error('cronwarden internal error', { error }),
+    reportInternal: (error) => runtime.logger.error('cronwarden internal error', { error }),
   })
   return pipeline.deliverPending(options.jobs ?? null, options.maxBatches)
 }

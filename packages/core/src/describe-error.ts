@@ -1,14 +1,73 @@
+import { cleanText, clipText } from './safe-text.js'
+
 /**
- * The text stored for a failed run. Jobs can throw anything; a non-Error still needs a
- * readable message in the log and the alert.
+ * The text stored and sent for a failed run or delivery. Jobs and notifiers can throw
+ * anything: a Symbol, a BigInt, a Proxy whose every trap throws, an Error whose `message`
+ * getter throws, a cycle, 10 MB of text. Whatever it is, this returns a well-formed string
+ * of at most `MAX_ERROR_MESSAGE_LENGTH` characters and never throws: an `Error`'s message
+ * (or its name when empty), otherwise `Non-Error thrown: ` and the value as text.
  */
 export function describeError(thrown: unknown): string {
-  if (thrown instanceof Error) return thrown.message || thrown.name
-  if (typeof thrown === 'string') return thrown
-  if (thrown === undefined) return 'undefined was thrown'
+  return clipText(cleanText(rawDescription(thrown)))
+}
+
+function rawDescription(thrown: unknown): string {
   try {
-    return `Non-Error thrown: ${JSON.stringify(thrown)}`
+    if (isError(thrown)) return errorText(thrown)
+    return `Non-Error thrown: ${valueText(thrown)}`
   } catch {
-    return `Non-Error thrown: ${String(thrown)}`
+    return 'Non-Error thrown: a value that cannot be read (its properties throw)'
+  }
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws.
+    return false
+  }
+}
+
+function errorText(error: Error): string {
+  const message = readString(() => error.message)
+  if (message) return message
+  return readString(() => error.name) || 'Error (its message cannot be read)'
+}
+
+function valueText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value
+    case 'undefined':
+      return 'undefined'
+    case 'symbol':
+    case 'bigint':
+    case 'number':
+    case 'boolean':
+      return String(value)
+    case 'function':
+      return `function ${readString(() => value.name) || '(anonymous)'}`
+    default:
+      return objectText(value as object | null)
+  }
+}
+
+/** JSON when it has some, then its own `toString`, then a placeholder. */
+function objectText(value: object | null): string {
+  const json = readString(() => JSON.stringify(value))
+  if (json && json !== '{}') return json
+  const text = readString(() => String(value))
+  if (text && text !== '[object Object]') return text
+  return json || 'an object that cannot be shown as text'
+}
+
+/** A string from a getter or conversion that may throw or return anything. */
+function readString(read: () => unknown): string | undefined {
+  try {
+    const value = read()
+    return typeof value === 'string' ? value : undefined
+  } catch {
+    return undefined
   }
 }

@@ -1,3 +1,5 @@
+import { describeError } from './describe-error.js'
+
 /**
  * Every error cronwarden itself throws extends `CronwardenError`, so callers can tell ours
  * from their job's (which is always rethrown as is). Wrapped errors keep `cause`.
@@ -80,11 +82,24 @@ export class StoreError extends CronwardenError {
   }
 }
 
+/** A store call did not settle within `storeTimeoutMs`; the caller stopped waiting. */
+export class StoreTimeoutError extends CronwardenError {
+  override name = 'StoreTimeoutError'
+  readonly operation: string
+  readonly timeoutMs: number
+
+  constructor(operation: string, timeoutMs: number) {
+    super(`store call ${operation} did not finish within ${timeoutMs} ms`)
+    this.operation = operation
+    this.timeoutMs = timeoutMs
+  }
+}
+
 /** A notifier failed outside the run (for example while delivering an out-of-band event). */
 export class DeliveryError extends CronwardenError {
   override name = 'DeliveryError'
 }
 
 function describeCause(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause)
+  return describeError(cause)
 }

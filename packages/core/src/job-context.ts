@@ -1,5 +1,7 @@
+import { describeError } from './describe-error.js'
 import { OptionsError } from './errors.js'
 import type { RunSummary } from './ports.js'
+import { cleanJson } from './safe-text.js'
 
 /** What the wrapped job receives. */
 export interface JobContext {
@@ -26,10 +28,10 @@ export function checkSummary(summary: unknown): RunSummary {
   }
   let json: string
   try {
-    json = JSON.stringify(summary)
+    json = cleanJson(summary)
   } catch (error) {
     throw new OptionsError('run summary', [
-      { path: 'summary', message: `expected JSON-serialisable data (${(error as Error).message})` },
+      { path: 'summary', message: `expected JSON-serialisable data (${describeError(error)})` },
     ])
   }
   const bytes = Buffer.byteLength(json)

@@ -1,3 +1,5 @@
+import { describeError } from './describe-error.js'
+
 /** The few log calls cronwarden makes; pino, winston and console-like objects fit. */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void
@@ -11,7 +13,7 @@ export interface Logger {
  */
 export function createJsonLineLogger(source = 'cronwarden'): Logger {
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
-    const line = JSON.stringify({ level, source, message, ...fields }, replaceErrors)
+    const line = jsonLine({ level, source, message }, fields)
     if (level === 'info') console.log(line)
     else console.error(line)
   }
@@ -28,8 +30,20 @@ export const silentLogger: Logger = {
   error() {},
 }
 
+/**
+ * The line with its fields, or without them when they cannot be serialised (a BigInt, a
+ * cycle, a throwing getter in a value from user code): the message is never lost.
+ */
+function jsonLine(head: Record<string, string>, fields: Record<string, unknown> | undefined): string {
+  try {
+    return JSON.stringify({ ...head, ...fields }, replaceErrors)
+  } catch (error) {
+    return JSON.stringify({ ...head, fields_dropped: describeError(error) })
+  }
+}
+
 /** Errors serialise to `{}` by default; keep their name and message (never their stack). */
 function replaceErrors(_key: string, value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message }
+  if (value instanceof Error) return { name: String(value.name), message: describeError(value) }
   return value
 }

@@ -27,6 +27,7 @@ import type {
   RunSummary,
   StreakTransition,
 } from './ports.js'
+import { cleanText, clipText, hasControlCharacters } from './safe-text.js'
 import { functionSchema } from './schema-helpers.js'
 
 const memoryStoreOptionsSchema = z.strictObject({
@@ -81,6 +82,16 @@ interface MemoryAlert {
   status: AlertRecord['status']
   claimToken: string | null
   claimedUntil: Date | null
+}
+
+/** Error text as every store keeps it: well-formed, clipped to one limit (safe-text.ts). */
+const storedError = (message: string | null) => (message === null ? null : clipText(cleanText(message)))
+
+/** Names with control characters are refused by every store (Postgres cannot hold NUL). */
+function checkJobName(jobName: string): void {
+  if (hasControlCharacters(jobName)) {
+    throw new TypeError('jobName: expected a job name without control or bidi characters')
+  }
 }
 
 const isOpen = (state: NotifierDeliveryState) => state.status === 'pending' || state.status === 'failed'
@@ -211,6 +222,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
 
   return {
     async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
+      checkJobName(input.jobName)
       const startedAt = now()
       const state = jobState(input.jobName)
       const abandoned = closeExpired(state, startedAt)
@@ -223,7 +235,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         errorMessage: null,
         consecutiveFailureCount: null,
         lastSuccessAt: state.lastSuccessAt,
-        host: input.host,
+        host: input.host === null ? null : cleanText(input.host),
         summary: null,
         deliveries: [],
       }
@@ -272,11 +284,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       const run = runsById.get(input.runId)
       if (!run || run.jobName !== input.jobName || run.status !== 'running') return null
       run.summary = input.summary
-      const transition = close(jobState(input.jobName), run, input.status, now(), input.errorMessage)
+      const transition = close(jobState(input.jobName), run, input.status, now(), storedError(input.errorMessage))
       return { transition, alert: transitionAlert(transition, input.alert, true) }
     },
 
     async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
+      checkJobName(input.jobName)
       if (runsById.has(input.runId)) return { created: false, alert: null }
       const state = jobState(input.jobName)
       append(state, {
@@ -286,7 +299,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         startedAt: input.expectedAt,
         finishedAt: input.detectedAt,
         leaseExpiresAt: null,
-        errorMessage: input.errorMessage,
+        errorMessage: storedError(input.errorMessage),
         consecutiveFailureCount: null,
         lastSuccessAt: state.lastSuccessAt,
         holderRunId: null,
@@ -301,6 +314,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
     },
 
     async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
+      checkJobName(input.jobName)
       return writeAlert(input.jobName, input.runId, { kind: 'event', event: input.event }, input.alert, true)
     },
 
@@ -331,7 +345,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       if (!alert) return
       const at = now()
       for (const outcome of input.outcomes) {
-        const { retryAfterMs, ...record } = outcome
+        const { retryAfterMs, ...given } = outcome
+        const record = { ...given, error_message: storedError(given.error_message) }
         runsById.get(alert.runId)?.deliveries.push(record)
         const state = alert.notifiers.find((candidate) => candidate.notifier === outcome.notifier)
         if (!state || !isOpen(state)) continue // delivered and expired are final
@@ -342,7 +357,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
           state.next_attempt_at = null
         } else {
           state.status = 'failed'
-          state.last_error = outcome.error_message
+          state.last_error = record.error_message
           state.next_attempt_at = new Date(at.getTime() + (retryAfterMs ?? 0)).toISOString()
         }
       }

@@ -28,7 +28,7 @@ describe('withFailureAlerting options', () => {
   })
 
   it('rejects a missing job name', () => {
-    expect(optionsError({ store }).message).toMatch(/jobName: Invalid input: expected string, received undefined/)
+    expect(optionsError({ store }).message).toMatch(/jobName: expected a job name \(a string\)/)
   })
 
   it('rejects a misspelled key and suggests the right one', () => {

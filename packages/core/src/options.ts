@@ -1,8 +1,10 @@
 import { z } from 'zod'
+import { fenceHook } from './fences.js'
 import type { Logger } from './logger.js'
 import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier } from './ports.js'
-import { durationMs, functionSchema, objectWithMethods } from './schema-helpers.js'
+import { resolveRuntime } from './runtime.js'
+import { durationMs, functionSchema, MAX_TIMER_MS, nameSchema, objectWithMethods } from './schema-helpers.js'
 
 /** What an object needs to be accepted as a store. */
 export const STORE_METHODS = [
@@ -20,16 +22,27 @@ export const STORE_METHODS = [
 /** How long a crashed run can keep its job blocked; the heartbeat renews it at a third. */
 export const DEFAULT_LEASE_MS = 60_000
 
+/**
+ * The shortest lease: its heartbeat runs every third of it, and below a second that is a
+ * flood of store calls (a 2 ms lease made 1,712 heartbeat queries in 2 s).
+ */
+export const MIN_LEASE_MS = 1_000
+
+/** How long one store call may take before the caller stops waiting for it. */
+export const DEFAULT_STORE_TIMEOUT_MS = 10_000
+
 // A custom check rather than an object schema: parsing would copy the notifier and cut
 // class-based notifiers off their prototype (and `this`).
 export const notifierSchema = z.custom<Notifier>(
   (value) =>
     typeof value === 'object' &&
     value !== null &&
-    typeof (value as Partial<Notifier>).name === 'string' &&
-    (value as Notifier).name.length > 0 &&
+    nameSchema('notifier name').safeParse((value as Partial<Notifier>).name).success &&
     typeof (value as Partial<Notifier>).notify === 'function',
-  { message: 'expected a Notifier: an object with a non-empty `name` and a `notify(event, { signal })` function' },
+  {
+    message:
+      'expected a Notifier: an object with a `name` (1–200 characters, no control characters) and a `notify(event, { signal })` function',
+  },
 )
 
 /** The policy `withFailureAlerting` applies when given none of its options. */
@@ -44,6 +57,8 @@ export const DEFAULT_ALERT_TTL_MS = 24 * 3_600_000
  */
 export const dispatchOptionsShape = {
   notifiers: z.array(notifierSchema).default([]),
+  /** Per store call; past it the caller stops waiting and reports a `StoreError`. */
+  storeTimeoutMs: durationMs().default(DEFAULT_STORE_TIMEOUT_MS),
   /** Per notifier and event; after it the notifier's signal is aborted. */
   notifyTimeoutMs: durationMs().default(5_000),
   /** Wait before the first retry of a failed notifier; doubles per attempt, up to an hour. */
@@ -80,7 +95,12 @@ const lockSchema = z.union(
     z.boolean(),
     z.strictObject({
       /** A run without a heartbeat for this long is considered crashed. */
-      leaseMs: durationMs().default(DEFAULT_LEASE_MS),
+      leaseMs: z
+        .number()
+        .int()
+        .min(MIN_LEASE_MS, `expected at least ${MIN_LEASE_MS} ms (the heartbeat renews the lease every third of it)`)
+        .max(MAX_TIMER_MS)
+        .default(DEFAULT_LEASE_MS),
     }),
   ],
   { error: 'expected true, false or { leaseMs }' },
@@ -89,7 +109,7 @@ const lockSchema = z.union(
 export const withFailureAlertingOptionsSchema = z
   .strictObject({
     /** Names the job in the execution log and in alerts. */
-    jobName: z.string().trim().min(1, 'expected a non-empty job name').max(200),
+    jobName: nameSchema('job name'),
     store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
     ...deliveryOptionsShape,
     /** Alert when the consecutive failure count reaches exactly this. */
@@ -103,7 +123,7 @@ export const withFailureAlertingOptionsSchema = z
     /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }`. */
     lock: lockSchema.default(true),
     /** Recorded with each run: a host name or an invocation id. */
-    host: z.string().max(200).nullable().default(null),
+    host: nameSchema('host name').nullable().default(null),
     /** Called with every error cronwarden handles on its own (store, delivery bookkeeping). */
     onInternalError: functionSchema<(error: Error) => void>().optional(),
   })
@@ -121,6 +141,11 @@ export interface WithFailureAlertingOptions {
   maxRuntimeMs?: number | false
   /** Per notifier and event; then the notifier's signal is aborted. Default 5000. */
   notifyTimeoutMs?: number
+  /**
+   * Per store call. A `beginRun` past it rejects with `StoreError` without running the job;
+   * any later call past it goes to `onInternalError`. Default 10 000.
+   */
+  storeTimeoutMs?: number
   /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
   alertTtlMs?: number
   /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
@@ -155,25 +180,29 @@ export interface ResolvedOptions {
   failureThreshold: number
   maxRuntimeMs: number | false
   notifyTimeoutMs: number
+  storeTimeoutMs: number
   alertTtlMs: number
   retryDelayMs: number
   notifyOnRecovery: boolean
   exclusive: boolean
   leaseMs: number
   host: string | null
-  logger?: Logger | undefined
-  onInternalError?: ((error: Error) => void) | undefined
+  logger: Logger
+  /** Never throws. */
+  onInternalError: (error: Error) => void
   now: () => Date
 }
 
+/** Parsed options, with the store bounded and every user callback fenced (runtime.ts). */
 export function resolveOptions(input: WithFailureAlertingOptions): ResolvedOptions {
   const options = parseOptions(withFailureAlertingOptionsSchema, input, 'withFailureAlerting options')
   const { lock, ...rest } = options
   return {
     ...rest,
+    ...resolveRuntime(options),
+    onInternalError: fenceHook(options.onInternalError),
     exclusive: lock !== false,
     // An unlocked run still has a lease: it is how a crashed run gets closed as abandoned.
     leaseMs: typeof lock === 'object' ? lock.leaseMs : DEFAULT_LEASE_MS,
-    now: options.now ?? (() => new Date()),
   }
 }

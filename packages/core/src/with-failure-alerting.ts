@@ -5,7 +5,6 @@ import { decideAlerts, longRunningEvent } from './decide-alerts.js'
 import { describeError } from './describe-error.js'
 import { LeaseLostError, OptionsError, RunSkippedError, StoreError } from './errors.js'
 import { checkSummary, type JobContext } from './job-context.js'
-import { createJsonLineLogger, type Logger } from './logger.js'
 import { type ResolvedOptions, resolveOptions, type WithFailureAlertingOptions } from './options.js'
 import type { BeginRunResult, RunSummary } from './ports.js'
 
@@ -26,22 +25,17 @@ export function withFailureAlerting<T>(job: Job<T>, options: WithFailureAlerting
     throw new OptionsError('withFailureAlerting arguments', [{ path: 'job', message: 'expected a function' }])
   }
   const resolved = resolveOptions(options)
-  const logger = resolved.logger ?? createJsonLineLogger()
-  return () => runOnce(job, resolved, logger)
+  return () => runOnce(job, resolved)
 }
 
-async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger): Promise<T> {
-  const { store, jobName } = options
+async function runOnce<T>(job: Job<T>, options: ResolvedOptions): Promise<T> {
+  const { store, jobName, logger } = options
   const runId = randomUUID()
   const reportInternal = (error: Error) => {
     logger.error('cronwarden internal error', { job_name: jobName, run_id: runId, error })
-    try {
-      options.onInternalError?.(error)
-    } catch {
-      // A faulty hook must not turn bookkeeping into a failed run.
-    }
+    options.onInternalError(error)
   }
-  const pipeline = createAlertPipeline({ ...options, logger, reportInternal })
+  const pipeline = createAlertPipeline({ ...options, reportInternal })
   const policy = { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery }
   const alert = pipeline.spec(policy)
 
@@ -111,7 +105,9 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions, logger: Logger)
     inFlight.push(
       store
         .enqueueAlert({ jobName, runId, event, alert })
-        .then(pipeline.deliver, (cause: unknown) => reportInternal(new StoreError('enqueueAlert', { cause }))),
+        .then(pipeline.deliver, (cause: unknown) => reportInternal(new StoreError('enqueueAlert', { cause })))
+        // The watchdog fires on a timer: nothing awaits it until the job settles.
+        .catch(reportInternal),
     )
   }
   const watchdog = maxRuntimeMs === false ? undefined : setTimeout(() => onLongRunning(maxRuntimeMs), maxRuntimeMs)

@@ -1,0 +1,14 @@
+// What notifier and store packages share with core: one implementation of each helper, so
+// every channel cleans, clips and redacts text the same way. Not for applications.
+export { describeError } from '../describe-error.js'
+export { createRedactor, redactError, redactUrls } from '../redact.js'
+export {
+  cleanJson,
+  cleanText,
+  clipText,
+  displayText,
+  hasControlCharacters,
+  MAX_ERROR_MESSAGE_LENGTH,
+  neutralizeBidi,
+  singleLine,
+} from '../safe-text.js'
