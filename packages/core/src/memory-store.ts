@@ -27,7 +27,7 @@ import type {
   RunSummary,
   StreakTransition,
 } from './ports.js'
-import { cleanText, clipText, hasControlCharacters } from './safe-text.js'
+import { checkJobName, cleanText, clipText } from './safe-text.js'
 import { functionSchema } from './schema-helpers.js'
 
 const memoryStoreOptionsSchema = z.strictObject({
@@ -86,13 +86,6 @@ interface MemoryAlert {
 
 /** Error text as every store keeps it: well-formed, clipped to one limit (safe-text.ts). */
 const storedError = (message: string | null) => (message === null ? null : clipText(cleanText(message)))
-
-/** Names with control characters are refused by every store (Postgres cannot hold NUL). */
-function checkJobName(jobName: string): void {
-  if (hasControlCharacters(jobName)) {
-    throw new TypeError('jobName: expected a job name without control or bidi characters')
-  }
-}
 
 const isOpen = (state: NotifierDeliveryState) => state.status === 'pending' || state.status === 'failed'
 

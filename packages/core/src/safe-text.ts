@@ -71,6 +71,16 @@ export function hasControlCharacters(text: string): boolean {
 }
 
 /**
+ * What every store does with a job name that has control characters: refuses it, with the
+ * same message (Postgres cannot store NUL; options refuse them all before any store call).
+ */
+export function checkJobName(jobName: string): void {
+  if (hasControlCharacters(jobName)) {
+    throw new TypeError('jobName: expected a job name without control or bidi characters')
+  }
+}
+
+/**
  * Text a channel shows: well-formed, bidi controls neutralised. Multi-line bodies keep
  * their line breaks; a header or a subject takes `singleLine`.
  */

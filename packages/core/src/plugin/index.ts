@@ -3,6 +3,7 @@
 export { describeError } from '../describe-error.js'
 export { createRedactor, redactError, redactUrls } from '../redact.js'
 export {
+  checkJobName,
   cleanJson,
   cleanText,
   clipText,
