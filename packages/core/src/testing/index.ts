@@ -1,3 +1,4 @@
+export { hostileValues } from './hostile-values.js'
 export {
   createRecordingNotifier,
   type RecordingNotifier,

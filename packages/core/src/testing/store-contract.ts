@@ -10,6 +10,7 @@ import type {
   PendingAlert,
   RecordMissedRunInput,
 } from '../ports.js'
+import { cleanText, clipText, MAX_ERROR_MESSAGE_LENGTH } from '../safe-text.js'
 
 function missedInput(jobName: string, alert: AlertSpec | null): RecordMissedRunInput {
   const expectedAt = new Date(Date.UTC(2026, 0, 5, 6))
@@ -188,6 +189,23 @@ export function describeExecutionLogStoreContract(
       const [row] = await store.listRuns(jobName)
       expect(row?.error_message).toBe(message)
       expect(row?.summary).toEqual({ due: 3, sent: 2 })
+    })
+
+    it('keeps the same text as every other store: clipped to one limit, lone surrogates replaced', async () => {
+      const jobName = newJob()
+      const runId = await startedRun(jobName)
+      const huge = `${'\uD83D'} head ${'y'.repeat(200_000)}\u0000${'😀'.repeat(10)}`
+      await finish({ jobName, runId, status: 'failed', errorMessage: huge, summary: null })
+      const [row] = await store.listRuns(jobName)
+      expect(row?.error_message).toBe(clipText(cleanText(huge)))
+      expect(row?.error_message).toHaveLength(MAX_ERROR_MESSAGE_LENGTH)
+      expect(row?.error_message).toMatch(/^\uFFFD head y+ \[truncated \d+ characters\]$/)
+    })
+
+    it('refuses a job name with a control character before writing anything', async () => {
+      const jobName = `${newJob()}\u0000nul`
+      await expect(begin(jobName)).rejects.toThrow(/jobName/)
+      await expect(store.listRuns(jobName.slice(0, jobName.indexOf('\u0000')))).resolves.toEqual([])
     })
 
     it('skips an exclusive run while another holds the lease, naming the holder', async () => {
