@@ -111,6 +111,18 @@ describe.each(backends)('the reminder dispatch service on $name', ({ open }) => 
     expect([...sink.byKey.keys()]).toEqual([failedRow?.idempotency_key])
     expect((await dispatchRows(db))[0]).toMatchObject({ status: 'sent', attempts: 2, last_error: null })
   })
+
+  it('stores a send error whole, never cut inside an emoji', async () => {
+    await assignment(20)
+    const message = `${'x'.repeat(999)}😀 the reminder service is down`
+    const failing = {
+      send: async () => {
+        throw new Error(message)
+      },
+    }
+    await createReminderDispatchService({ db, sender: failing, now: () => today }).run({ runId: 'run-1' })
+    expect((await dispatchRows(db))[0]?.last_error).toBe(message)
+  })
 })
 
 describe.skipIf(!hasServer)(

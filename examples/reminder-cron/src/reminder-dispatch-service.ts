@@ -223,7 +223,8 @@ async function sendAll(
         await sender.send(reminder, { signal })
         outcomes.push({ id: dispatchId, status: 'sent', error: null })
       } catch (error) {
-        outcomes.push({ id: dispatchId, status: 'failed', error: describeError(error).slice(0, 1000) })
+        // describeError's text is bounded and well-formed; a cut of our own could split an emoji.
+        outcomes.push({ id: dispatchId, status: 'failed', error: describeError(error) })
       }
     }
   }
