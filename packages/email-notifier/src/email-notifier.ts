@@ -8,15 +8,9 @@ import {
   type ParsedEmailNotifierOptions,
   senderDomain,
 } from './options.js'
+import { resolveTransport } from './resolve-transport.js'
 import { describeFailure, type FailureContext, fromTransportError } from './smtp-failure.js'
-import {
-  isMailTransporter,
-  type MailTransporter,
-  type PreparedTransport,
-  prepareTransport,
-  type SmtpTransportOptions,
-  transportProblem,
-} from './transport.js'
+import { type PreparedTransport, prepareTransport } from './transport.js'
 
 /**
  * Sends each alert event as an email through an SMTP server (any transactional provider's
@@ -65,7 +59,7 @@ async function send(options: ParsedEmailNotifierOptions, email: FormattedEmail, 
       )
     }
   } catch (thrown) {
-    if (thrown instanceof EmailNotifierError) throw thrown
+    if (isOwnError(thrown)) throw thrown
     if (outerSignal.aborted) {
       throw describeFailure(
         'aborted',
@@ -88,32 +82,6 @@ async function send(options: ParsedEmailNotifierOptions, email: FormattedEmail, 
   }
 }
 
-async function resolveTransport(
-  transport: ParsedEmailNotifierOptions['transport'],
-  failureContext: () => FailureContext,
-): Promise<string | SmtpTransportOptions | MailTransporter> {
-  if (typeof transport !== 'function') return transport
-  let resolved: unknown
-  try {
-    resolved = await transport()
-  } catch (cause) {
-    throw describeFailure('resolve-transport', { code: null, reason: describeError(cause) }, failureContext(), cause)
-  }
-  // A resolver hands back a URL or options; the value may hold a password, so it is never quoted.
-  const problem =
-    typeof resolved === 'function' || isMailTransporter(resolved)
-      ? 'expected a URL or SMTP options'
-      : transportProblem(resolved)
-  if (problem) {
-    throw describeFailure(
-      'resolve-transport',
-      { code: null, reason: `the transport function returned an unusable value: ${problem}` },
-      failureContext(),
-    )
-  }
-  return resolved as string | SmtpTransportOptions
-}
-
 function toMail(options: ParsedEmailNotifierOptions, email: FormattedEmail, signal: AbortSignal): SendMailOptions {
   const { 'Message-ID': messageId, 'In-Reply-To': inReplyTo, References: references, ...headers } = email.headers
   return {
@@ -130,6 +98,15 @@ function toMail(options: ParsedEmailNotifierOptions, email: FormattedEmail, sign
     references,
     headers: { ...options.headers, ...headers },
     signal,
+  }
+}
+
+/** `instanceof` runs a Proxy's getPrototypeOf trap, which a custom transporter's error may throw from. */
+function isOwnError(thrown: unknown): thrown is EmailNotifierError {
+  try {
+    return thrown instanceof EmailNotifierError
+  } catch {
+    return false
   }
 }
 

@@ -4,6 +4,8 @@ import { failure, longRun, missedRun, recovery } from '../test/support/events.js
 import { formatEmail } from './format-email.js'
 
 const domain = { messageIdDomain: 'example.org' }
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/
 
 describe('formatEmail', () => {
   it('says in the subject which job failed and how many times in a row', () => {
@@ -104,6 +106,40 @@ describe('formatEmail', () => {
     const email = formatEmail({ ...failure, job_name: 'reminders\r\nBcc: victim@example.net' })
     expect(email.subject).toBe('reminders Bcc: victim@example.net failed 2 times in a row')
     for (const value of Object.values(email.headers)) expect(value).not.toMatch(/[\r\n]/)
+  })
+
+  it('neutralises bidirectional controls and lone surrogates in the subject, both bodies and the headers', () => {
+    const email = formatEmail({
+      ...failure,
+      job_name: 'invoices\u202Efdp.exe\uDC00',
+      run_id: 'run-\u2066x\u2069',
+      error_message: 'half an emoji \uD83D and \u200Fmarks\u061C',
+    })
+    expect(email.subject).toBe('invoices\uFFFDfdp.exe\uFFFD failed 2 times in a row')
+    expect(email.text).toContain('half an emoji \uFFFD and \uFFFDmarks\uFFFD')
+    for (const text of [email.subject, email.text, email.html, ...Object.values(email.headers)]) {
+      expect(text).not.toMatch(BIDI_CONTROL)
+      expect(text).not.toMatch(LONE_SURROGATE)
+    }
+  })
+
+  it('neutralises them in the fields of an event type it does not know', () => {
+    const future = { type: 'quota_exceeded', job_name: 'reminders', detail: { note: 'a\u202Eb' } }
+    const { text, html } = formatEmail(future as unknown as AlertEvent)
+    for (const body of [text, html]) expect(body).not.toMatch(BIDI_CONTROL)
+  })
+
+  it('keeps a line separator in a job name out of the subject', () => {
+    expect(formatEmail({ ...failure, job_name: 'a\u2028b\u0085c' }).subject).toBe('a b c failed 2 times in a row')
+  })
+
+  it('never cuts a character in half when shortening the subject or the error', () => {
+    const email = formatEmail({ ...failure, job_name: '🚀'.repeat(600), error_message: `x${'🚀'.repeat(6_000)}` })
+    for (const text of [email.subject, email.text, email.html]) {
+      expect(text).not.toMatch(LONE_SURROGATE)
+      expect(text).not.toContain('\uFFFD')
+    }
+    expect(email.subject.length).toBeLessThanOrEqual(998)
   })
 
   it('renders an event type it does not know instead of failing, listing its fields', () => {

@@ -5,7 +5,8 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
-import { counted, formatDuration, formatTime, headerText } from './format-values.js'
+import { displayText } from '@cronwarden/core/plugin'
+import { codePointPrefix, counted, formatDuration, formatTime, headerText } from './format-values.js'
 import { escapeHtml } from './html.js'
 import { normalizeTime, replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 
@@ -53,10 +54,12 @@ export function formatEmail(event: AlertEvent, options: FormatEmailOptions = {})
   const content = describeEvent(event, domain)
   const prefix = headerText(options.subjectPrefix ?? '')
   const subject = headerText(prefix ? `${prefix} ${content.subject}` : content.subject, 998)
+  // Every text from the event, a field of an unknown event type included, passes through the
+  // bodies: bidi controls and lone surrogates become U+FFFD there, whatever their source.
   return {
     subject,
-    text: renderText(content),
-    html: renderHtml(content, subject),
+    text: displayText(renderText(content)),
+    html: displayText(renderHtml(content, subject)),
     headers: renderHeaders(content),
   }
 }
@@ -199,7 +202,8 @@ function describeValue(value: unknown): string {
 
 function truncatedError(error: string): string {
   if (error.length <= MAX_ERROR_CHARS) return error
-  return `${error.slice(0, MAX_ERROR_CHARS)}\n… (${error.length - MAX_ERROR_CHARS} more characters in the execution log)`
+  const kept = codePointPrefix(error, MAX_ERROR_CHARS)
+  return `${kept}\n… (${error.length - kept.length} more characters in the execution log)`
 }
 
 function renderText(content: EmailContent): string {

@@ -1,3 +1,5 @@
+import { singleLine } from '@cronwarden/core/plugin'
+
 /**
  * Times in alert emails are UTC with the zone spelled out: the readers of one alert sit in
  * different time zones, and a bare local time would be read wrongly by some of them.
@@ -36,13 +38,17 @@ export function counted(count: unknown, singular: string, plural = `${singular}s
 /**
  * A header value or subject built from event data. Events cross wires, so a job name may hold
  * a line break; in a header that would start a new header (injection), so control characters
- * become spaces and the length is bounded.
+ * and line separators become spaces, bidi controls U+FFFD, and the length is bounded.
  */
 export function headerText(value: unknown, maxLength = 256): string {
-  const text = String(value ?? '')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  const text = singleLine(String(value ?? ''))
     .replace(/\s+/g, ' ')
     .trim()
-  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
+  return text.length > maxLength ? `${codePointPrefix(text, maxLength - 1)}…` : text
+}
+
+/** At most `length` UTF-16 units of `text`, never ending with the first half of a surrogate pair. */
+export function codePointPrefix(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1)
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length)
 }

@@ -1,4 +1,5 @@
 import { OptionsError } from '@cronwarden/core'
+import { hostileValues } from '@cronwarden/core/testing'
 import { describe, expect, it } from 'vitest'
 import { createEmailNotifier } from './email-notifier.js'
 import type { EmailNotifierOptions } from './options.js'
@@ -9,6 +10,8 @@ const valid: EmailNotifierOptions = {
   from: 'cron alerts <alerts@example.org>',
   to: 'ops@example.org',
 }
+
+const CONTROL_MESSAGE = 'must not contain control characters (line breaks, NUL) or bidirectional controls'
 
 function optionsError(options: unknown): OptionsError {
   try {
@@ -34,8 +37,33 @@ describe('createEmailNotifier options', () => {
 
   it('rejects a URL that is not SMTP without quoting it, since it may hold a password', () => {
     const error = optionsError({ ...valid, transport: 'https://user:hunter2-secret@smtp.example.org' })
-    expect(error.issues).toEqual([{ path: 'transport', message: 'expected an smtp:// or smtps:// URL, not https://' }])
+    expect(error.issues).toEqual([
+      {
+        path: 'transport',
+        message: 'expected an smtp:// or smtps:// URL (the value is not shown: it may hold a password)',
+      },
+    ])
     expect(error.message).not.toContain('hunter2-secret')
+  })
+
+  it('does not quote what comes before the first colon of a transport value, which may be a password', () => {
+    for (const transport of ['hunter2:x', { url: 'hunter2:x' }]) {
+      const error = optionsError({ ...valid, transport })
+      expect(error.issues.map((issue) => issue.path)).toEqual(['transport'])
+      expect(error.message).not.toContain('hunter2')
+    }
+  })
+
+  it('refuses a hostile transport value with an OptionsError, never by throwing what reading it throws', () => {
+    for (const transport of hostileValues()) {
+      try {
+        // A plain object, however odd, is SMTP options and is accepted.
+        createEmailNotifier({ ...valid, transport } as EmailNotifierOptions)
+      } catch (error) {
+        expect(error).toBeInstanceOf(OptionsError)
+        expect((error as OptionsError).issues.map((issue) => issue.path)).toEqual(['transport'])
+      }
+    }
   })
 
   it('rejects a transport that is not a URL, options, transporter or function', () => {
@@ -61,16 +89,38 @@ describe('createEmailNotifier options', () => {
     ])
   })
 
-  it('rejects headers the notifier sets itself and header values with line breaks', () => {
+  it('rejects headers the notifier sets itself and header values with control characters', () => {
     const error = optionsError({
       ...valid,
-      headers: { 'Message-ID': '<x@y>', 'X-Cronwarden-Job': 'x', 'X-Tag': 'a\r\nBcc: victim@example.net' },
+      headers: {
+        'Message-ID': '<x@y>',
+        'X-Cronwarden-Job': 'x',
+        'X-Tag': 'a\r\nBcc: victim@example.net',
+        'X-Nul': 'a\u0000b',
+        'X-Bidi': 'stream\u202Eeulav',
+      },
     })
     expect(error.issues).toEqual([
       { path: 'headers.Message-ID', message: 'is set by the notifier or by its own option' },
       { path: 'headers.X-Cronwarden-Job', message: 'is set by the notifier or by its own option' },
-      { path: 'headers.X-Tag', message: 'a header value must not contain a line break' },
+      { path: 'headers.X-Tag', message: CONTROL_MESSAGE },
+      { path: 'headers.X-Nul', message: CONTROL_MESSAGE },
+      { path: 'headers.X-Bidi', message: CONTROL_MESSAGE },
     ])
+  })
+
+  it.each([
+    ['from', { from: 'alerts@example.org\r\nRCPT TO:<evil@example.org>' }, 'from'],
+    ['from (display name)', { from: 'cron\u0000alerts <alerts@example.org>' }, 'from'],
+    ['to', { to: 'ops@example.org\nRCPT TO:<evil@example.org>' }, 'to'],
+    ['to (list entry)', { to: ['ops@example.org', 'lead@example.org\r'] }, 'to.1'],
+    ['cc', { cc: 'audit@example.org\u0085' }, 'cc'],
+    ['bcc', { bcc: ['archive@example.org\t'] }, 'bcc.0'],
+    ['replyTo', { replyTo: 'Ops \u202Egro.elpmaxe@spo <ops@example.org>' }, 'replyTo'],
+    ['subjectPrefix', { subjectPrefix: '[cron]\r\nBcc: victim@example.net' }, 'subjectPrefix'],
+  ])('rejects control and bidirectional control characters in %s, naming the field', (_field, bad, path) => {
+    const error = optionsError({ ...valid, ...bad })
+    expect(error.issues).toEqual([{ path, message: CONTROL_MESSAGE }])
   })
 
   it('rejects a timeout that is not a positive whole number of milliseconds', () => {

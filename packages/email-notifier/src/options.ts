@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url'
+import { hasControlCharacters } from '@cronwarden/core/plugin'
 import addressparser from 'nodemailer/lib/addressparser'
 import { z } from 'zod'
 import { type EmailTransport, transportProblem } from './transport.js'
@@ -12,7 +13,11 @@ export interface EmailNotifierOptions {
    * before each send, e.g. a Vault secret).
    */
   transport: EmailTransport
-  /** The sender, e.g. `cron alerts <alerts@example.org>`. Its domain names the Message-IDs. */
+  /**
+   * The sender, e.g. `cron alerts <alerts@example.org>`. Its domain names the Message-IDs.
+   * Here and in every address and header option, control characters (CR, LF, NUL, ...) and
+   * bidi controls are refused: a line break would rewrite the SMTP envelope or add a header.
+   */
   from: string
   /** One address, a comma-separated list, or an array. */
   to: string | readonly string[]
@@ -58,9 +63,24 @@ export function senderDomain(from: string): string | null {
   return HOSTNAME.test(domain) ? domain.toLowerCase() : null
 }
 
-const addressList = z
-  .string()
-  .refine(isAddressList, { message: 'expected email addresses such as "ops@example.org" or "Ops <ops@example.org>"' })
+const CONTROL_CHARACTERS = 'must not contain control characters (line breaks, NUL) or bidirectional controls'
+
+/**
+ * Text bound for a header or the SMTP envelope. A CR or LF would end the command or header
+ * and start another (`\r\nRCPT TO:<...>` adds a recipient), NUL ends it early, and a bidi
+ * control makes an address read differently from what it is. The value is never quoted.
+ */
+const headerSafe = z.string().refine((value) => !hasControlCharacters(value), { message: CONTROL_CHARACTERS })
+
+/** Later checks skip a value `headerSafe` refused: they would only describe it worse. */
+const ifHeaderSafe = {
+  when: ({ value }: { value: unknown }) => typeof value === 'string' && !hasControlCharacters(value),
+}
+
+const addressList = headerSafe.refine(isAddressList, {
+  ...ifHeaderSafe,
+  message: 'expected email addresses such as "ops@example.org" or "Ops <ops@example.org>"',
+})
 const recipients = z.union([addressList, z.array(addressList).min(1)])
 
 const headers = z.record(z.string(), z.string()).superRefine((record, context) => {
@@ -70,8 +90,8 @@ const headers = z.record(z.string(), z.string()).superRefine((record, context) =
     } else if (RESERVED_HEADERS.test(name)) {
       context.addIssue({ code: 'custom', path: [name], message: 'is set by the notifier or by its own option' })
     }
-    if (/[\r\n]/.test(value)) {
-      context.addIssue({ code: 'custom', path: [name], message: 'a header value must not contain a line break' })
+    if (hasControlCharacters(value)) {
+      context.addIssue({ code: 'custom', path: [name], message: CONTROL_CHARACTERS })
     }
   }
 })
@@ -81,14 +101,15 @@ export const emailNotifierOptionsSchema = z.strictObject({
   transport: z.custom<EmailTransport>((value) => transportProblem(value) === null, {
     error: (issue) => transportProblem(issue.input) ?? 'expected a transport',
   }),
-  from: z.string().refine((value) => senderDomain(value) !== null, {
+  from: headerSafe.refine((value) => senderDomain(value) !== null, {
+    ...ifHeaderSafe,
     message: 'expected one sender address such as "cron alerts <alerts@example.org>"',
   }),
   to: recipients,
   cc: recipients.optional(),
   bcc: recipients.optional(),
   replyTo: addressList.optional(),
-  subjectPrefix: z.string().max(200).optional(),
+  subjectPrefix: headerSafe.max(200).optional(),
   timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
   messageIdDomain: z.string().regex(HOSTNAME, { message: 'expected a domain name such as "example.org"' }).optional(),
   headers: headers.optional(),

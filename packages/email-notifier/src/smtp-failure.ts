@@ -1,5 +1,5 @@
+import { createRedactor, describeError } from '@cronwarden/core/plugin'
 import { EmailNotifierError, SmtpError, type SmtpStage } from './errors.js'
-import { createScrubber } from './scrub.js'
 
 const STAGE_TEXT: Record<SmtpStage, string> = {
   'resolve-transport': 'could not resolve the SMTP transport',
@@ -52,9 +52,11 @@ export function describeFailure(
   if (codes) parts.push(` [${codes}]`)
   if (context.server) parts.push(` at ${context.server}`)
   if (detail.reason) parts.push(`: ${detail.reason}`)
-  const scrub = createScrubber(context.secrets)
+  // A server may echo the user name in its reply, and several providers use an API key as
+  // the user name, so user names count as secrets too.
+  const redact = createRedactor(context.secrets)
   return new EmailNotifierError(
-    scrub(parts.join('')),
+    redact(parts.join('')),
     {
       notifierName: context.notifierName,
       stage,
@@ -69,13 +71,13 @@ export function describeFailure(
 /** Turns whatever the transport threw into an error that names the stage and holds no secret. */
 export function fromTransportError(thrown: unknown, context: FailureContext): EmailNotifierError {
   const fields = readTransportError(thrown)
-  const scrub = createScrubber(context.secrets)
+  const redact = createRedactor(context.secrets)
   const stage = stageOf(fields)
-  const cause = new SmtpError(scrub(fields.message), {
+  const cause = new SmtpError(redact(fields.message), {
     code: fields.code,
     responseCode: fields.responseCode,
     command: commandName(fields.command),
-    response: fields.response === null ? null : scrub(fields.response),
+    response: fields.response === null ? null : redact(fields.response),
   })
   // The server's reply says the most (535 5.7.8 ...); nodemailer's message is the fallback.
   const reason = fields.response ?? fields.message
@@ -120,21 +122,37 @@ function commandName(command: string | null): string | null {
   return command !== null && /^[A-Z]{3,8}( [A-Z0-9-]{2,12})?$/.test(command) ? command : null
 }
 
+/** Reads only strings and numbers, each read guarded: a custom transporter can throw anything. */
 function readTransportError(thrown: unknown): TransportErrorFields {
   const record = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {}
-  const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : null)
-  const message = thrown instanceof Error ? thrown.message : typeof thrown === 'string' ? thrown : String(thrown)
-  const rejected = Array.isArray(record.rejected)
-    ? record.rejected.filter((item): item is string => typeof item === 'string')
-    : []
+  const text = (key: string) =>
+    guarded(() => {
+      const value = record[key]
+      return typeof value === 'string' ? value : null
+    }, null)
   return {
-    message,
+    // A bare string is a transport's own wording ("socket hang up"), kept as is.
+    message: typeof thrown === 'string' ? thrown : describeError(thrown),
     code: text('code'),
     originalCode: text('originalCode'),
-    responseCode: typeof record.responseCode === 'number' ? record.responseCode : null,
+    responseCode: guarded(() => {
+      const value = record.responseCode
+      return typeof value === 'number' ? value : null
+    }, null),
     command: text('command'),
     response: text('response'),
     timeoutType: text('timeoutType'),
-    rejected,
+    rejected: guarded(() => {
+      const value = record.rejected
+      return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+    }, []),
+  }
+}
+
+function guarded<T>(read: () => T, fallback: T): T {
+  try {
+    return read()
+  } catch {
+    return fallback
   }
 }

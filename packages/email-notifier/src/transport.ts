@@ -30,7 +30,10 @@ export interface PreparedTransport {
 
 const SMTP_PROTOCOLS = new Set(['smtp:', 'smtps:'])
 
-/** Why a value cannot be used as an SMTP URL, or null. The value itself is never quoted. */
+/**
+ * Why a value cannot be used as an SMTP URL, or null. No part of the value is ever quoted, not
+ * even its scheme: in `hunter2:x` what comes before the colon is the password.
+ */
 export function smtpUrlProblem(value: string): string | null {
   let url: URL
   try {
@@ -38,7 +41,9 @@ export function smtpUrlProblem(value: string): string | null {
   } catch {
     return 'expected an SMTP URL such as smtps://user:password@smtp.example.org:465 (the value is not a URL)'
   }
-  if (!SMTP_PROTOCOLS.has(url.protocol)) return `expected an smtp:// or smtps:// URL, not ${url.protocol}//`
+  if (!SMTP_PROTOCOLS.has(url.protocol)) {
+    return 'expected an smtp:// or smtps:// URL (the value is not shown: it may hold a password)'
+  }
   if (!url.hostname) return 'the SMTP URL names no host'
   return null
 }
@@ -53,12 +58,20 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null
 }
 
-/** Why a value is not a usable transport, or null. */
+const EXPECTED_TRANSPORT =
+  'expected an SMTP URL (smtp:// or smtps://), SMTP transport options, a nodemailer transporter, or a function returning a URL or options'
+
+/** Why a value is not a usable transport, or null. Total: a value whose reads throw is a problem too. */
 export function transportProblem(value: unknown): string | null {
-  if (typeof value === 'string') return smtpUrlProblem(value)
-  if (typeof value === 'function' || isMailTransporter(value)) return null
-  if (isPlainObject(value)) return typeof value.url === 'string' ? smtpUrlProblem(value.url) : null
-  return 'expected an SMTP URL (smtp:// or smtps://), SMTP transport options, a nodemailer transporter, or a function returning a URL or options'
+  try {
+    if (typeof value === 'string') return smtpUrlProblem(value)
+    if (typeof value === 'function' || isMailTransporter(value)) return null
+    if (isPlainObject(value)) return typeof value.url === 'string' ? smtpUrlProblem(value.url) : null
+    return EXPECTED_TRANSPORT
+  } catch {
+    // A Proxy whose traps throw, a getter that throws: nothing to build a transport from.
+    return `${EXPECTED_TRANSPORT} (the value cannot be read)`
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util'
-import type { AlertEvent } from '@cronwarden/core'
-import { createEmailNotifier, EmailNotifierError, type EmailNotifierOptions } from '@cronwarden/email-notifier'
+import { createEmailNotifier } from '@cronwarden/email-notifier'
 import { createTransport } from 'nodemailer'
 import { afterEach, describe, expect, it } from 'vitest'
 import { failure, longRun, missedRun, recovery } from './support/events.js'
+import { notify, rejection } from './support/notify.js'
 import { closedPort, type SmtpSink, startSilentServer, startSmtpSink } from './support/smtp-sink.js'
 
 const from = 'cron alerts <alerts@example.org>'
@@ -18,19 +18,6 @@ async function sink(options?: Parameters<typeof startSmtpSink>[0]): Promise<Smtp
   const started = await startSmtpSink(options)
   cleanups.push(started.close)
   return started
-}
-
-function notify(options: EmailNotifierOptions, event: AlertEvent, signal = new AbortController().signal) {
-  return createEmailNotifier(options).notify(event, { signal })
-}
-
-async function rejection(promise: Promise<unknown>): Promise<EmailNotifierError> {
-  const error = await promise.then(
-    () => expect.fail('expected the send to fail'),
-    (thrown: unknown) => thrown,
-  )
-  expect(error).toBeInstanceOf(EmailNotifierError)
-  return error as EmailNotifierError
 }
 
 describe('createEmailNotifier against a real SMTP server', () => {

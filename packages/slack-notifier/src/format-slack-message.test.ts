@@ -8,6 +8,11 @@ import type { SectionBlock, SlackMessage } from './slack-message.js'
 
 const allEvents: AlertEvent[] = [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent]
 
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/
+// A header is one line: no control character, no line or paragraph separator.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what must be absent.
+const LINE_BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/
+
 /** Slack date tokens are the only markup the formatter itself writes with `<` and `>`. */
 const OWN_DATE_TOKEN = /<!date\^\d+\^\{date_short_pretty\} at \{time_secs\}\|[\d :-]+ UTC>/g
 
@@ -18,7 +23,15 @@ function expectNoLiveMarkup(message: SlackMessage) {
     // Every ampersand starts one of the three entities, so none can start a different one.
     expect(withoutOwnTokens.replace(/&(amp|lt|gt);/g, '')).not.toContain('&')
     expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/)
+    expect(text).not.toMatch(BIDI_CONTROL)
   }
+  expect(headerText(message)).not.toMatch(LINE_BREAKING)
+}
+
+function headerText(message: SlackMessage): string {
+  const header = message.blocks[0]
+  if (header?.type !== 'header') throw new Error('no header block')
+  return header.text.text
 }
 
 function section(message: SlackMessage): SectionBlock {
@@ -166,10 +179,52 @@ describe('formatSlackMessage', () => {
     expectNoLiveMarkup(message)
   })
 
+  it('neutralises bidirectional controls in the header, the notification text and every block', () => {
+    const message = formatSlackMessage({
+      ...failuresEvent,
+      job_name: 'invoices\u202Efdp.exe',
+      run_id: '\u2066run-2\u2069',
+      error_message: 'reads \u200Fbackwards\u061C',
+      started_at: 'not a time \u202B',
+    })
+    expectNoLiveMarkup(message)
+    expect(headerText(message)).toBe('🔴 invoices\uFFFDfdp.exe failed 2 times in a row')
+    expect(errorBody(message)).toBe('reads \uFFFDbackwards\uFFFD')
+    expect(message.text).toBe('🔴 invoices\uFFFDfdp.exe failed 2 times in a row: reads \uFFFDbackwards\uFFFD')
+  })
+
+  it.each(allEvents.map((event) => [event.type, event] as const))(
+    'neutralises bidirectional controls in every field of a %s event',
+    (_type, event) => {
+      const bidi = Object.fromEntries(
+        Object.entries(event).map(([key, value]) => [
+          key,
+          typeof value === 'string' && key !== 'type' ? `${value}\u202E` : value,
+        ]),
+      )
+      expectNoLiveMarkup(formatSlackMessage(bidi as unknown as AlertEvent))
+    },
+  )
+
+  it('writes a lone surrogate from an event field as U+FFFD', () => {
+    const message = formatSlackMessage({ ...failuresEvent, job_name: 'a\uD800b', error_message: 'x\uDC00' })
+    expectNoLiveMarkup(message)
+    expect(headerText(message)).toBe('🔴 a\uFFFDb failed 2 times in a row')
+    expect(errorBody(message)).toBe('x\uFFFD')
+  })
+
+  it('keeps the header on one line whatever the job name holds', () => {
+    const message = formatSlackMessage({ ...failuresEvent, job_name: 'nightly\r\nexport\u2028job\u0000' })
+    expect(headerText(message)).toBe('🔴 nightly export job\uFFFD failed 2 times in a row')
+  })
+
   it('holds every limit and escapes everything for arbitrary strings', () => {
     const text = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 400 }),
-      fc.string({ unit: fc.constantFrom('<', '>', '&', '`', '*', '!', '@', '|', 'a', '🚀', '\n'), maxLength: 5_000 }),
+      fc.string({
+        unit: fc.constantFrom('<', '>', '&', '`', '*', '!', '@', '|', 'a', '🚀', '\n', '\u202E', '\uD800', '\r'),
+        maxLength: 5_000,
+      }),
       fc.string({ unit: 'grapheme', minLength: 2_990, maxLength: 3_100 }),
     )
     const nonEmpty = text.filter((value) => value.length > 0)

@@ -5,6 +5,7 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
+import { displayText, singleLine } from '@cronwarden/core/plugin'
 import { neutralizeBackticks } from './escape.js'
 import { formatDuration, slackDate, utcText } from './format-time.js'
 import { SLACK_LIMITS } from './slack-limits.js'
@@ -17,7 +18,8 @@ import { fitEscaped } from './truncate.js'
  * nobody), values a job controls sit in code spans or plain text (so `*bold*` stays literal),
  * and every Slack size limit holds whatever the input.
  */
-export function formatSlackMessage(event: AlertEvent): SlackMessage {
+export function formatSlackMessage(alert: AlertEvent): SlackMessage {
+  const event = displayFields(alert)
   switch (event.type) {
     case 'consecutive_failures':
       return formatConsecutiveFailures(event)
@@ -33,6 +35,19 @@ export function formatSlackMessage(event: AlertEvent): SlackMessage {
       return unhandled
     }
   }
+}
+
+/**
+ * Every string field as a channel may show it: a bidi control (which can make an alert read
+ * backwards) or a lone surrogate (a string cut inside an emoji) becomes U+FFFD. One unit for
+ * one, so the limits below still hold.
+ */
+function displayFields<E extends AlertEvent>(event: E): E {
+  const shown: Record<string, unknown> = { ...event }
+  for (const [key, value] of Object.entries(shown)) {
+    if (typeof value === 'string') shown[key] = displayText(value)
+  }
+  return shown as E
 }
 
 const ICONS = {
@@ -139,7 +154,8 @@ function formatMissedRun(event: MissedRunEvent): SlackMessage {
 function header(icon: string, jobName: string, what: string): HeaderBlock {
   const before = `${icon} `
   const after = ` ${what}`
-  const name = fitEscaped(jobName, SLACK_LIMITS.headerText, {
+  // A header is one line of plain text; a line break in a job name would split it.
+  const name = fitEscaped(singleLine(jobName), SLACK_LIMITS.headerText, {
     reserved: before.length + after.length,
     marker: 'short',
   })

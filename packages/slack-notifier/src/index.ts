@@ -1,5 +1,6 @@
 export { SlackNotifierError, type SlackNotifierErrorCode, type SlackNotifierErrorDetails } from './errors.js'
 export { formatSlackMessage } from './format-slack-message.js'
+export type { WebhookUrlSource } from './resolve-webhook-url.js'
 export { SLACK_LIMITS } from './slack-limits.js'
 export type {
   ContextBlock,
@@ -10,4 +11,4 @@ export type {
   SlackBlock,
   SlackMessage,
 } from './slack-message.js'
-export { createSlackNotifier, type SlackNotifierOptions, type WebhookUrlSource } from './slack-notifier.js'
+export { createSlackNotifier, type SlackNotifierOptions } from './slack-notifier.js'

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { clipText, describeError, redactError } from '@cronwarden/core/plugin'
 import {
   type FetchFunction,
   IncomingWebhook,
@@ -6,9 +7,9 @@ import {
   IncomingWebhookRequestError,
 } from '@slack/webhook'
 import { SlackNotifierError } from './errors.js'
-import { createRedactor, redactError } from './redact.js'
 import { parseRetryAfter } from './retry-after.js'
 import type { SlackMessage } from './slack-message.js'
+import { createWebhookRedactor } from './slack-redaction.js'
 
 export interface PostOptions {
   url: string
@@ -31,7 +32,7 @@ type Failure = { kind: 'retryable'; error: SlackNotifierError } | { kind: 'rate_
  * here because the library never retries a 429 and does not expose `Retry-After`.
  */
 export async function postMessage(message: SlackMessage, options: PostOptions): Promise<void> {
-  const redact = createRedactor(options.url)
+  const redact = createWebhookRedactor(options.url)
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(remaining(options))))
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
   let attempts = 0
@@ -122,13 +123,16 @@ async function attempt(
         }),
       }
     }
-    throw new SlackNotifierError(`Sending to Slack failed: ${redact(describe(error))}`, {
+    throw new SlackNotifierError(`Sending to Slack failed: ${redact(describeError(error))}`, {
       code: 'network_error',
       attempts,
       cause: redactError(error, redact),
     })
   }
 }
+
+/** Slack's own error texts are short codes; a longer body is an HTML page or a proxy's error. */
+const MAX_SLACK_ERROR_LENGTH = 200
 
 /** What each documented webhook error means for the person who has to fix it. */
 const HINTS: Record<string, string> = {
@@ -149,7 +153,8 @@ function describeHttpError(
   redact: (text: string) => string,
   attempts: number,
 ): SlackNotifierError {
-  const body = redact(error.body.trim()).slice(0, 200)
+  // Cut between code points: half an emoji would make the stored message malformed.
+  const body = clipText(redact(error.body.trim()), MAX_SLACK_ERROR_LENGTH)
   const slackError = body === '' ? null : body
   const hint = slackError === null ? undefined : HINTS[slackError]
   const detail = slackError === null ? '' : `: ${slackError}${hint ? ` (${hint})` : ''}`
@@ -173,7 +178,7 @@ function describeNetworkError(error: Error): string {
 function stopped(options: PostOptions, attempts: number): SlackNotifierError {
   if (options.signal?.aborted) {
     const reason: unknown = options.signal.reason
-    return new SlackNotifierError(`Sending to Slack was aborted: ${describe(reason)}`, {
+    return new SlackNotifierError(`Sending to Slack was aborted: ${describeError(reason)}`, {
       code: 'aborted',
       attempts,
       // The caller's own reason (core's NotifyTimeoutError); it never held the URL.
@@ -199,8 +204,4 @@ function plural(count: number, noun: string): string {
 
 function remaining(options: PostOptions): number {
   return options.timeoutMs - (performance.now() - options.startedAt)
-}
-
-function describe(value: unknown): string {
-  return value instanceof Error ? value.message || value.name : String(value)
 }

@@ -7,6 +7,7 @@ import { failuresPayload, longRunningPayload, missedRunPayload, recoveredPayload
 import { type Reply, type SlackServer, startSlackServer } from './slack-server.js'
 
 const SECRET = 'secretTOKEN123'
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 let server: SlackServer | undefined
 
 afterEach(async () => {
@@ -243,6 +244,22 @@ describe('createSlackNotifier', () => {
     expect(error).toMatchObject({ code: 'webhook_url' })
     expect(error.message).toMatch(/not an http\(s\) URL \(value not shown\)/)
     expectNoSecret(error, `not a url ${SECRET}`)
+  })
+
+  it('cuts a long error body between characters, never inside an emoji', async () => {
+    const slack = await serve([{ status: 400, body: `${'x'.repeat(199)}${'🚀'.repeat(100)}` }])
+    const error = await rejection(createSlackNotifier({ webhookUrl: slack.url() }).notify(failuresEvent, context()))
+    expect(error.slackError?.length).toBeLessThanOrEqual(200)
+    for (const text of [error.slackError, error.message]) expect(text).not.toMatch(LONE_SURROGATE)
+  })
+
+  it('redacts the URL when Slack echoes it URL-encoded', async () => {
+    const reply = { status: 400, body: '' }
+    const slack = await serve([reply])
+    reply.body = `bad redirect_uri=${encodeURIComponent(slack.url())}`
+    const error = await rejection(createSlackNotifier({ webhookUrl: slack.url() }).notify(failuresEvent, context()))
+    expect(error.message).toBe('Slack rejected the alert with HTTP 400: bad redirect_uri=[webhook URL]')
+    expectNoSecret(error, slack.url())
   })
 
   it('redacts the URL when Slack echoes it in an error body', async () => {

@@ -20,6 +20,8 @@ export interface SmtpSink {
   /** `smtp://127.0.0.1:<port>`, with credentials when given. */
   url(credentials?: { user: string; pass: string }): string
   received: ReceivedMail[]
+  /** Every address given in MAIL FROM or RCPT TO, also in sessions that sent no message. */
+  envelopeAddresses: string[]
   close(): Promise<void>
 }
 
@@ -29,6 +31,7 @@ export interface SmtpSink {
  */
 export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = []
+  const envelopeAddresses: string[] = []
   const rejected = new Set(options.rejectRecipients ?? [])
   const server = new SMTPServer({
     logger: false,
@@ -42,7 +45,12 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
         callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }))
       }
     },
+    onMailFrom(address, _session, callback) {
+      envelopeAddresses.push(address.address)
+      callback()
+    },
     onRcptTo(address, _session, callback) {
+      envelopeAddresses.push(address.address)
       if (rejected.has(address.address)) {
         callback(Object.assign(new Error(`Mailbox ${address.address} does not exist`), { responseCode: 550 }))
       } else {
@@ -73,6 +81,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
         ? `smtp://${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.pass)}@127.0.0.1:${port}`
         : `smtp://127.0.0.1:${port}`,
     received,
+    envelopeAddresses,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }
