@@ -1,3 +1,4 @@
+import { readSafely } from './read-safely.js'
 import { cleanText, clipText } from './safe-text.js'
 
 /**
@@ -64,10 +65,6 @@ function objectText(value: object | null): string {
 
 /** A string from a getter or conversion that may throw or return anything. */
 function readString(read: () => unknown): string | undefined {
-  try {
-    const value = read()
-    return typeof value === 'string' ? value : undefined
-  } catch {
-    return undefined
-  }
+  const value = readSafely(read, undefined)
+  return typeof value === 'string' ? value : undefined
 }

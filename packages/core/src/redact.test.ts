@@ -24,6 +24,13 @@ describe('redaction', () => {
     )
   })
 
+  it('hides the user and password of an address quoted without a scheme', () => {
+    expect(redactUrls('connect failed: mailer:hunter2@smtp.example.org:465')).toBe(
+      'connect failed: [URL]@smtp.example.org:465',
+    )
+    expect(redactUrls('write to alerts@example.org failed: 550')).toBe('write to alerts@example.org failed: 550')
+  })
+
   it('copies an error chain with redacted messages and codes, dropping the stacks', () => {
     const cause = Object.assign(new TypeError('Failed to parse URL from https://x.test/secret'), { code: 'E_URL' })
     const error = new Error('send to https://x.test/secret failed', { cause })

@@ -1,3 +1,5 @@
+import { readSafely } from './read-safely.js'
+
 /**
  * Secrets (a webhook URL, an SMTP password, a Vault value) must never reach a log, a stored
  * delivery error or an alert. Notifiers pass every text that leaves them through these.
@@ -33,13 +35,15 @@ function urlForms(value: string): string[] {
 }
 
 const ANY_URL = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi
+// `user:password@host` without a scheme, as some resolvers' errors quote a connection string.
+const CREDENTIALS = /[^\s:@/'"<>()[\]]+:[^\s@/'"<>]+@(?=\S)/g
 
 /**
  * For text written before the secret is known (a failing resolver): any URL in it may be the
- * secret, so every one becomes `[URL]`.
+ * secret, so every one becomes `[URL]`, and so does the `user:password@` of a bare address.
  */
 export function redactUrls(text: string): string {
-  return text.replace(ANY_URL, '[URL]')
+  return text.replace(ANY_URL, '[URL]').replace(CREDENTIALS, '[URL]@')
 }
 
 /**
@@ -73,12 +77,6 @@ function isError(value: unknown): value is Error {
   }
 }
 
-function read(get: () => unknown): unknown {
-  try {
-    return get()
-  } catch {
-    return undefined
-  }
-}
+const read = (get: () => unknown): unknown => readSafely(get, undefined)
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '')

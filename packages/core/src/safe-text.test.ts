@@ -4,6 +4,8 @@ import {
   cleanJson,
   cleanText,
   clipText,
+  codePointPrefix,
+  displayFields,
   displayText,
   hasControlCharacters,
   neutralizeBidi,
@@ -32,6 +34,21 @@ describe('safe text', () => {
       expect(clipped).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/)
       expect(clipped.length).toBeLessThanOrEqual(max)
     }
+  })
+
+  it('cuts a prefix between code points, and clips with a marker of the caller', () => {
+    expect(codePointPrefix('ab😀', 3)).toBe('ab')
+    expect(codePointPrefix('ab😀', 4)).toBe('ab😀')
+    expect(clipText('abcdefghij', 5, () => '…')).toBe('abcd…')
+  })
+
+  it('shows every string field of an event as display text, leaving other fields alone', () => {
+    expect(displayFields({ job_name: 'a\u202Eb', error_message: 'x\uD800', count: 2, at: null })).toEqual({
+      job_name: 'a\uFFFDb',
+      error_message: 'x\uFFFD',
+      count: 2,
+      at: null,
+    })
   })
 
   it('neutralises bidirectional controls so text reads as stored', () => {

@@ -35,19 +35,29 @@ export function cleanJson(value: unknown): string {
   })
 }
 
+/** At most `length` UTF-16 units of `text`, never ending with the first half of a surrogate pair. */
+export function codePointPrefix(text: string, length: number): string {
+  if (text.length <= length) return text
+  const end = Math.max(0, length)
+  return text.slice(0, end > 0 && isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end)
+}
+
+const truncatedMarker = (cut: number) => ` [truncated ${cut} characters]`
+
 /**
  * At most `max` UTF-16 units, cut between code points. A cut is visible: the text ends with
- * " [truncated N characters]" and still fits in `max`, so a store with the same limit (the
- * Postgres adapter's `clip_error`) never cuts it again.
+ * `marker(charactersCut)`, by default " [truncated N characters]", and still fits in `max`,
+ * so a store with the same limit (the Postgres adapter's `clip_error`) never cuts it again.
  */
-export function clipText(text: string, max: number = MAX_ERROR_MESSAGE_LENGTH): string {
+export function clipText(
+  text: string,
+  max: number = MAX_ERROR_MESSAGE_LENGTH,
+  marker: (cut: number) => string = truncatedMarker,
+): string {
   if (text.length <= max) return text
   // Sized for the largest count it could report, so the result never exceeds `max`.
-  const marker = (cut: number) => ` [truncated ${cut} characters]`
-  let end = Math.max(0, max - marker(text.length).length)
-  // Never keep the first half of a surrogate pair.
-  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end--
-  return `${text.slice(0, end)}${marker(text.length - end)}`
+  const kept = codePointPrefix(text, max - marker(text.length).length)
+  return `${kept}${marker(text.length - kept.length)}`
 }
 
 // Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the marks
@@ -96,6 +106,18 @@ const LINE_BREAKING = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g
 /** One line of display text: runs of control characters, line breaks among them, become one space. */
 export function singleLine(text: string): string {
   return displayText(text).replace(LINE_BREAKING, ' ')
+}
+
+/**
+ * An event (or any record) with every string field as `displayText`: what a channel lays
+ * out. One unit in, one unit out, so length limits computed before still hold.
+ */
+export function displayFields<T extends object>(record: T): T {
+  const shown = { ...record } as Record<string, unknown>
+  for (const [key, value] of Object.entries(shown)) {
+    if (typeof value === 'string') shown[key] = displayText(value)
+  }
+  return shown as T
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -5,8 +5,8 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
-import { displayText } from '@cronwarden/core/plugin'
-import { codePointPrefix, counted, formatDuration, formatTime, headerText } from './format-values.js'
+import { codePointPrefix, displayText } from '@cronwarden/core/plugin'
+import { counted, formatDuration, formatTime, headerText } from './format-values.js'
 import { escapeHtml } from './html.js'
 import { normalizeTime, replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 

@@ -1,4 +1,4 @@
-import { singleLine } from '@cronwarden/core/plugin'
+import { clipText, singleLine } from '@cronwarden/core/plugin'
 
 /**
  * Times in alert emails are UTC with the zone spelled out: the readers of one alert sit in
@@ -44,11 +44,5 @@ export function headerText(value: unknown, maxLength = 256): string {
   const text = singleLine(String(value ?? ''))
     .replace(/\s+/g, ' ')
     .trim()
-  return text.length > maxLength ? `${codePointPrefix(text, maxLength - 1)}…` : text
-}
-
-/** At most `length` UTF-16 units of `text`, never ending with the first half of a surrogate pair. */
-export function codePointPrefix(text: string, length: number): string {
-  const last = text.charCodeAt(length - 1)
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length)
+  return clipText(text, maxLength, () => '…')
 }

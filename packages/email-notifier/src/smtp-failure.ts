@@ -1,4 +1,4 @@
-import { createRedactor, describeError } from '@cronwarden/core/plugin'
+import { createRedactor, describeError, readSafely } from '@cronwarden/core/plugin'
 import { EmailNotifierError, SmtpError, type SmtpStage } from './errors.js'
 
 const STAGE_TEXT: Record<SmtpStage, string> = {
@@ -126,7 +126,7 @@ function commandName(command: string | null): string | null {
 function readTransportError(thrown: unknown): TransportErrorFields {
   const record = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {}
   const text = (key: string) =>
-    guarded(() => {
+    readSafely(() => {
       const value = record[key]
       return typeof value === 'string' ? value : null
     }, null)
@@ -135,24 +135,16 @@ function readTransportError(thrown: unknown): TransportErrorFields {
     message: typeof thrown === 'string' ? thrown : describeError(thrown),
     code: text('code'),
     originalCode: text('originalCode'),
-    responseCode: guarded(() => {
+    responseCode: readSafely(() => {
       const value = record.responseCode
       return typeof value === 'number' ? value : null
     }, null),
     command: text('command'),
     response: text('response'),
     timeoutType: text('timeoutType'),
-    rejected: guarded(() => {
+    rejected: readSafely(() => {
       const value = record.rejected
       return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
     }, []),
-  }
-}
-
-function guarded<T>(read: () => T, fallback: T): T {
-  try {
-    return read()
-  } catch {
-    return fallback
   }
 }

@@ -5,7 +5,7 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
-import { displayText, singleLine } from '@cronwarden/core/plugin'
+import { displayFields, singleLine } from '@cronwarden/core/plugin'
 import { neutralizeBackticks } from './escape.js'
 import { formatDuration, slackDate, utcText } from './format-time.js'
 import { SLACK_LIMITS } from './slack-limits.js'
@@ -35,19 +35,6 @@ export function formatSlackMessage(alert: AlertEvent): SlackMessage {
       return unhandled
     }
   }
-}
-
-/**
- * Every string field as a channel may show it: a bidi control (which can make an alert read
- * backwards) or a lone surrogate (a string cut inside an emoji) becomes U+FFFD. One unit for
- * one, so the limits below still hold.
- */
-function displayFields<E extends AlertEvent>(event: E): E {
-  const shown: Record<string, unknown> = { ...event }
-  for (const [key, value] of Object.entries(shown)) {
-    if (typeof value === 'string') shown[key] = displayText(value)
-  }
-  return shown as E
 }
 
 const ICONS = {
