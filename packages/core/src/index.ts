@@ -39,6 +39,7 @@ export {
   type WithFailureAlertingOptions,
 } from './options.js'
 export { parseOptions } from './parse-options.js'
+export { type FieldsFirstLogger, pinoLogger } from './pino-logger.js'
 export type {
   AlertDeliveryOutcome,
   AlertPolicy,

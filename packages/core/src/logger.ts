@@ -1,6 +1,9 @@
 import { describeError } from './describe-error.js'
 
-/** The few log calls cronwarden makes; pino, winston and console-like objects fit. */
+/**
+ * The few log calls cronwarden makes, message first: console and winston fit as they are;
+ * pino and bunyan (fields first) through `pinoLogger`.
+ */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void
   warn(message: string, fields?: Record<string, unknown>): void
