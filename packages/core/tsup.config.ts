@@ -2,6 +2,4 @@ import { packageBuild } from '../../tsup.shared.js'
 
 export default packageBuild({
   entry: { index: 'src/index.ts', 'plugin/index': 'src/plugin/index.ts', 'testing/index': 'src/testing/index.ts' },
-  // vitest is the host of the contract suites, never bundled into them.
-  external: ['vitest'],
 })

@@ -1,8 +1,9 @@
+import * as vitest from 'vitest'
 import { describe, expect, it } from 'vitest'
 import { createMemoryStore } from './memory-store.js'
 import { describeExecutionLogStoreContract } from './testing/store-contract.js'
 
-describeExecutionLogStoreContract('memory', () => createMemoryStore())
+describeExecutionLogStoreContract(vitest, 'memory', () => createMemoryStore())
 
 describe('createMemoryStore', () => {
   it('drops the oldest rows beyond maxRunsPerJob', async () => {

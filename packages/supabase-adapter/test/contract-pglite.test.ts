@@ -1,5 +1,6 @@
 import { describeExecutionLogStoreContract } from '@cronwarden/core/testing'
 import { PGlite } from '@electric-sql/pglite'
+import * as vitest from 'vitest'
 import { afterAll } from 'vitest'
 import { createSupabaseStore, migrate } from '../src/index.js'
 
@@ -8,6 +9,7 @@ const db = new PGlite()
 afterAll(() => db.close())
 
 describeExecutionLogStoreContract(
+  vitest,
   'Postgres store on PGlite',
   async () => {
     await migrate(db)

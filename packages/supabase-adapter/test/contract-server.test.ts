@@ -1,6 +1,7 @@
 import { describeExecutionLogStoreContract } from '@cronwarden/core/testing'
 import pg from 'pg'
 import postgres from 'postgres'
+import * as vitest from 'vitest'
 import { afterAll, describe } from 'vitest'
 import { createSupabaseStore, migrate } from '../src/index.js'
 import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
@@ -24,14 +25,14 @@ describe.skipIf(!available)('on the PostgreSQL server', () => {
   }
 
   // `prepare: false` is what Supavisor's transaction mode needs; the store must work with it.
-  describeExecutionLogStoreContract('Postgres store through postgres.js', async () => {
+  describeExecutionLogStoreContract(vitest, 'Postgres store through postgres.js', async () => {
     const { url } = await setUp()
     sql = postgres(url, { prepare: false, max: 10, onnotice: () => {} })
     await migrate(sql)
     return createSupabaseStore({ db: sql })
   })
 
-  describeExecutionLogStoreContract('Postgres store through node-postgres', async () => {
+  describeExecutionLogStoreContract(vitest, 'Postgres store through node-postgres', async () => {
     const { url } = await setUp()
     pool = new pg.Pool({ connectionString: url, max: 10 })
     // Dropping the test database ends idle connections; that is expected, not a failure.

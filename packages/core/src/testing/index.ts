@@ -1,3 +1,4 @@
+export type { ContractAssertion, ContractExpect, ContractRunner } from './contract-runner.js'
 export { hostileValues } from './hostile-values.js'
 export {
   createRecordingNotifier,

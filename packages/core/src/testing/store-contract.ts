@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { beforeAll, describe, expect, it } from 'vitest'
 import type { AlertEvent, MissedRunEvent } from '../alert-event.js'
 import type {
   AlertSpec,
@@ -11,6 +10,7 @@ import type {
   RecordMissedRunInput,
 } from '../ports.js'
 import { cleanText, clipText, MAX_ERROR_MESSAGE_LENGTH } from '../safe-text.js'
+import type { ContractRunner } from './contract-runner.js'
 
 function missedInput(jobName: string, alert: AlertSpec | null): RecordMissedRunInput {
   const expectedAt = new Date(Date.UTC(2026, 0, 5, 6))
@@ -47,15 +47,19 @@ export interface ExecutionLogStoreContractOptions {
 }
 
 /**
- * The behaviour every `ExecutionLogStore` must have. The factory runs once; each test uses
+ * The behaviour every `ExecutionLogStore` must have, under the given runner:
+ * `describeExecutionLogStoreContract(vitest, 'my store', () => createMyStore())` with
+ * `import * as vitest from 'vitest'`. The factory runs once; each test uses
  * its own job names, so a store backed by a shared database needs no cleanup between tests.
  * Lease tests wait real (short) time, since a database keeps its own clock.
  */
 export function describeExecutionLogStoreContract(
+  runner: ContractRunner,
   name: string,
   makeStore: StoreFactory,
   options: ExecutionLogStoreContractOptions = {},
 ): void {
+  const { describe, it, beforeAll, expect } = runner
   const concurrency = options.concurrency ?? 50
 
   describe(`ExecutionLogStore contract: ${name}`, () => {
