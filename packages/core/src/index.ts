@@ -26,6 +26,7 @@ export {
   RunSkippedError,
   StoreError,
 } from './errors.js'
+export { type ForSchedulerOptions, forScheduler } from './for-scheduler.js'
 export { type JobContext, MAX_SUMMARY_BYTES } from './job-context.js'
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js'
 export { createLogNotifier, type LogNotifierOptions } from './log-notifier.js'
