@@ -25,6 +25,7 @@ export {
   OptionsError,
   RunSkippedError,
   StoreError,
+  StoreTimeoutError,
 } from './errors.js'
 export { type ForSchedulerOptions, forScheduler } from './for-scheduler.js'
 export { type JobContext, MAX_SUMMARY_BYTES } from './job-context.js'

@@ -11,15 +11,8 @@ import type { ExecutionLogStore } from './ports.js'
 export function withStoreTimeout(store: ExecutionLogStore, timeoutMs: number): ExecutionLogStore {
   const bound =
     <Args extends unknown[], Result>(operation: string, call: (...args: Args) => Promise<Result>) =>
-    (...args: Args): Promise<Result> => {
-      const pending = invoke(() => call.apply(store, args))
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreTimeoutError(operation, timeoutMs)), timeoutMs)
-      })
-      pending.catch(() => {})
-      return Promise.race([pending, timeout]).finally(() => clearTimeout(timer))
-    }
+    (...args: Args): Promise<Result> =>
+      boundCall(operation, timeoutMs, () => call.apply(store, args))
   return {
     beginRun: bound('beginRun', store.beginRun),
     heartbeat: bound('heartbeat', store.heartbeat),
@@ -31,6 +24,21 @@ export function withStoreTimeout(store: ExecutionLogStore, timeoutMs: number): E
     listAlerts: bound('listAlerts', store.listAlerts),
     listRuns: bound('listRuns', store.listRuns),
   }
+}
+
+/**
+ * One database call bounded the same way, for calls made outside a store (a store adapter's
+ * own maintenance calls): rejects with `StoreTimeoutError` after `timeoutMs`.
+ */
+export function boundCall<Result>(operation: string, timeoutMs: number, call: () => Promise<Result>): Promise<Result> {
+  const pending = invoke(call)
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreTimeoutError(operation, timeoutMs)), timeoutMs)
+  })
+  // A late rejection was reported as the timeout.
+  pending.catch(() => {})
+  return Promise.race([pending, timeout]).finally(() => clearTimeout(timer))
 }
 
 /** Calls at once (not a microtask later), with a synchronous throw as a rejection. */

@@ -1,6 +1,14 @@
 // What notifier and store packages share with core: one implementation of each helper, so
-// every channel cleans, clips and redacts text the same way. Not for applications.
+// every channel cleans, clips and redacts text the same way, and every entry point's options
+// mean the same. Not for applications.
 export { describeError } from '../describe-error.js'
+export {
+  checkUniqueNotifierNames,
+  DEFAULT_STORE_TIMEOUT_MS,
+  deliveryOptionsShape,
+  dispatchOptionsShape,
+} from '../options.js'
+export { parseOptions } from '../parse-options.js'
 export { readSafely } from '../read-safely.js'
 export { createRedactor, redactError, redactUrls } from '../redact.js'
 export {
@@ -16,3 +24,5 @@ export {
   neutralizeBidi,
   singleLine,
 } from '../safe-text.js'
+export { durationMs, functionSchema, MAX_TIMER_MS, nameSchema, objectWithMethods } from '../schema-helpers.js'
+export { boundCall, withStoreTimeout } from '../store-timeout.js'

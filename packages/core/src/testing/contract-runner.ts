@@ -19,11 +19,16 @@ export interface ContractExpect {
     rejects: ContractAssertion
   }
   /** Matches any value made by this constructor (`String`, `Date`). */
-  any(constructor: unknown): unknown
+  any(type: unknown): unknown
   objectContaining(expected: Record<string, unknown>): unknown
 }
 
-export interface ContractAssertion {
+/** A value's matchers, and the same negated (Jest's `not` has no `not` of its own). */
+export interface ContractAssertion extends ContractMatchers {
+  not: ContractMatchers
+}
+
+export interface ContractMatchers {
   toBe(expected: unknown): unknown
   toEqual(expected: unknown): unknown
   toMatchObject(expected: object): unknown
@@ -34,5 +39,4 @@ export interface ContractAssertion {
   toBeGreaterThanOrEqual(expected: number): unknown
   toContainEqual(expected: unknown): unknown
   toThrow(expected?: string | RegExp): unknown
-  not: ContractAssertion
 }

@@ -1,4 +1,4 @@
-export type { ContractAssertion, ContractExpect, ContractRunner } from './contract-runner.js'
+export type { ContractAssertion, ContractExpect, ContractMatchers, ContractRunner } from './contract-runner.js'
 export { hostileValues } from './hostile-values.js'
 export {
   createRecordingNotifier,
