@@ -128,9 +128,35 @@ declare
   v_live integer := 0;
   v_oldest_live timestamptz;
   v_abandoned jsonb := '[]'::jsonb;
+  v_seen record;
 begin
   perform cronwarden.lock_job(p_job_name, 'begin_run');
   v_now := date_trunc('milliseconds', clock_timestamp());
+
+  -- This run id began already: the caller is retrying a begin whose connection died after
+  -- it was sent. Answer from the row that begin wrote, and change nothing. Under the lock,
+  -- so a first attempt still running is waited for. Runs it abandoned were written with
+  -- unclaimed entries and show in pending_alerts; they are not reported again.
+  select status, started_at, holder_run_id, last_success_at into v_seen
+  from cronwarden.cron_execution_logs where run_id = p_run_id and (job_name = p_job_name) is true;
+  if found then
+    if v_seen.status not in ('running', 'skipped') then
+      raise exception 'begin_run: run % of job "%" began already and is now %', p_run_id, p_job_name, v_seen.status
+        using errcode = '55000';
+    end if;
+    select consecutive_failure_count, pending_alerts into v_count, v_pending
+    from cronwarden.cron_job_state where job_name = p_job_name;
+    return jsonb_build_object(
+      'outcome', case when v_seen.status = 'skipped' then 'skipped' else 'started' end,
+      'started_at', cronwarden.epoch_ms(v_seen.started_at),
+      'holder_run_id', v_seen.holder_run_id,
+      'consecutive_failure_count', coalesce(v_count, 0),
+      'last_success_at', cronwarden.epoch_ms(v_seen.last_success_at),
+      'abandoned', '[]'::jsonb,
+      'pending_alerts', coalesce(v_pending, 0)
+    );
+  end if;
+
   select true, consecutive_failure_count, last_success_at, open_runs, open_since, pending_alerts
   into v_has_state, v_count, v_last_success, v_open_runs, v_open_since, v_pending
   from cronwarden.cron_job_state where job_name = p_job_name;
@@ -252,13 +278,44 @@ $$;
 --
 
 CREATE FUNCTION cronwarden.clip_error(message text) RETURNS text
-    LANGUAGE sql IMMUTABLE
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
     AS $$
-  select case
-    when message is null or length(message) <= 8000 then message
-    -- Concatenation, not format(): format() is only STABLE and would stop the inlining.
-    else left(message, 8000) || ' [truncated ' || (length(message) - 8000)::text || ' characters]'
-  end
+declare
+  v_limit constant integer := 8000;
+  -- Characters that are two UTF-16 units (a surrogate pair) in JavaScript.
+  v_astral constant text := '[' || chr(65536) || '-' || chr(1114111) || ']';
+  v_units integer;
+  v_end integer;
+  v_low integer;
+  v_high integer;
+  v_middle integer;
+begin
+  -- No character is fewer bytes in UTF-8 than units in UTF-16: short text needs no counting.
+  if message is null or octet_length(message) <= v_limit then
+    return message;
+  end if;
+  v_units := length(message) + regexp_count(message, v_astral);
+  if v_units <= v_limit then
+    return message;
+  end if;
+  -- The marker for the whole length is the longest this one can be, so the result fits.
+  v_end := greatest(0, v_limit - length(' [truncated ' || v_units::text || ' characters]'));
+  -- The most characters whose units fit in v_end. Dropping as many characters as the first
+  -- v_end hold astral ones always fits (v_low); v_end characters do not when there are any.
+  v_low := v_end - regexp_count(left(message, v_end), v_astral);
+  v_high := v_end;
+  while v_high - v_low > 1 loop
+    v_middle := (v_low + v_high) / 2;
+    if v_middle + regexp_count(left(message, v_middle), v_astral) <= v_end then
+      v_low := v_middle;
+    else
+      v_high := v_middle;
+    end if;
+  end loop;
+  v_end := v_low + regexp_count(left(message, v_low), v_astral);
+  return left(message, v_low) || ' [truncated ' || (v_units - v_end)::text || ' characters]';
+end
 $$;
 
 --

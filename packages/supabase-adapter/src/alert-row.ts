@@ -7,7 +7,7 @@ import type {
   NotifierDeliveryState,
   PendingAlert,
 } from '@cronwarden/core'
-import { clean, jsonText } from './clean-text.js'
+import { cleanJson, cleanText } from '@cronwarden/core/plugin'
 import { type EpochMs, type TransitionRow, toIso, toTransition } from './transition-row.js'
 
 /** One notifier's state inside an entry, as `cronwarden.cron_alerts.notifiers` holds it. */
@@ -79,7 +79,7 @@ export function toWrittenAlert(
     subject: about.subject,
     policy: { failureThreshold: spec.policy.failureThreshold, notifyOnRecovery: spec.policy.notifyOnRecovery },
     notifiers: spec.notifiers.map((name) => ({
-      notifier: clean(name),
+      notifier: cleanText(name),
       status: 'pending',
       attempts: 0,
       last_error: null,
@@ -114,7 +114,7 @@ function toNotifierState(row: NotifierStateRow): NotifierDeliveryState {
 export function alertSpecText(spec: AlertSpec | null): string | null {
   // Callers in plain JavaScript may leave it out altogether.
   if (!spec) return null
-  return jsonText({
+  return cleanJson({
     policy: { failureThreshold: spec.policy.failureThreshold, notifyOnRecovery: spec.policy.notifyOnRecovery },
     notifiers: spec.notifiers,
     ttlMs: spec.ttlMs,

@@ -1,13 +1,19 @@
 import {
   type AlertEvent,
   type AlertSpec,
-  DEFAULT_ALERT_TTL_MS,
   deliverPendingAlerts,
   type Logger,
   type Notifier,
-  notifierSchema,
-  parseOptions,
+  StoreError,
 } from '@cronwarden/core'
+import {
+  boundCall,
+  checkUniqueNotifierNames,
+  deliveryOptionsShape,
+  durationMs,
+  nameSchema,
+  parseOptions,
+} from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { alertSpecText } from './alert-row.js'
 import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
@@ -40,6 +46,11 @@ export interface CheckPgCronRunsOptions {
   /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
   retryDelayMs?: number
   /**
+   * Per database call (the ingestion, and each store call of the delivery); past it the call
+   * rejects with `StoreError` (cause `StoreTimeoutError`). Default 10 000, as for wrapped jobs.
+   */
+  storeTimeoutMs?: number
+  /**
    * Read pg_cron's tables now (default). `false` only delivers alerts that the SQL function
    * `cronwarden.ingest_pg_cron` recorded when a pg_cron job called it.
    */
@@ -55,29 +66,25 @@ export interface PgCronCheckResult {
   events: AlertEvent[]
 }
 
+// A pg_cron job's name is part of its name in the log unless one is given.
+const jobNameSchema = nameSchema('job name')
 const jobSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ pgCronJob: z.string().min(1), jobName: z.string().min(1).max(200).optional() }),
+  jobNameSchema,
+  z.strictObject({ pgCronJob: jobNameSchema, jobName: jobNameSchema.optional() }),
 ])
 
-const optionsSchema = z.strictObject({
-  db: databaseSchema,
-  jobs: z.array(jobSchema).min(1),
-  notifiers: z.array(notifierSchema).default([]),
-  stuckAfterMs: z
-    .number()
-    .int()
-    .positive()
-    .default(10 * 60_000),
-  failureThreshold: z.number().int().min(1).default(2),
-  notifyOnRecovery: z.boolean().default(false),
-  notifyTimeoutMs: z.number().int().positive().default(5_000),
-  alertTtlMs: z.number().int().positive().default(DEFAULT_ALERT_TTL_MS),
-  retryDelayMs: z.number().int().positive().optional(),
-  ingest: z.boolean().default(true),
-  logger: z.custom<Logger>((value) => typeof (value as Logger)?.error === 'function', 'expected a logger').optional(),
-  now: z.custom<() => Date>((value) => typeof value === 'function', 'expected a function').optional(),
-})
+// The delivery options are core's, so they mean here what they mean for wrapped jobs.
+const optionsSchema = z
+  .strictObject({
+    db: databaseSchema,
+    jobs: z.array(jobSchema).min(1),
+    ...deliveryOptionsShape,
+    stuckAfterMs: durationMs().default(10 * 60_000),
+    failureThreshold: z.number().int().min(1).default(2),
+    notifyOnRecovery: z.boolean().default(false),
+    ingest: z.boolean().default(true),
+  })
+  .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
 
 /**
  * Trigger-level monitoring of pg_cron jobs, without touching their code: records each
@@ -104,24 +111,31 @@ export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<Pg
       ttlMs: options.alertTtlMs,
       claimMs: 0,
     }
-    recorded = Number(
-      await scalar(sql, 'select cronwarden.ingest_pg_cron($1::text[], $2::text[], $3::bigint, $4::text::jsonb)', [
+    const ingestion = boundCall('ingestPgCron', options.storeTimeoutMs, () =>
+      scalar(sql, 'select cronwarden.ingest_pg_cron($1::text[], $2::text[], $3::bigint, $4::text::jsonb)', [
         jobs.map((job) => job.pgCronJob),
         jobs.map((job) => job.jobName),
         options.stuckAfterMs,
         alertSpecText(alert),
       ]),
     )
+    recorded = Number(
+      await ingestion.catch((cause: unknown) => {
+        throw new StoreError('ingestPgCron', { cause })
+      }),
+    )
   }
 
   // These jobs' entries only, from this call's ingestion or any earlier one (a monitor that
-  // crashed, a channel that was down, or pg_cron calling the ingestion itself).
+  // crashed, a channel that was down, or pg_cron calling the ingestion itself). The logger
+  // and the clock are only called in there, where core fences them: they cannot throw out.
   const events = await deliverPendingAlerts({
     store: createSupabaseStore({ db: options.db }),
     notifiers: options.notifiers,
     jobs: jobs.map((job) => job.jobName),
     notifyTimeoutMs: options.notifyTimeoutMs,
-    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+    storeTimeoutMs: options.storeTimeoutMs,
+    retryDelayMs: options.retryDelayMs,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.now === undefined ? {} : { now: options.now }),
   })

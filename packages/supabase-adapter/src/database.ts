@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { retryAfterDeadConnection } from './dead-connection.js'
 import { inlineParameters, type SqlValue } from './sql-literal.js'
 
 /**
@@ -37,18 +38,28 @@ export const databaseSchema = z.custom<Database>(isDatabase, {
 
 /** What the adapter needs from any of them: parameterised rows, and a multi-statement script. */
 export interface SqlRunner {
-  rows(text: string, params: readonly SqlValue[]): Promise<Record<string, unknown>[]>
+  /**
+   * Rows of one statement. A statement that failed on a connection the server had ended is
+   * retried when that cannot repeat an effect (dead-connection.ts): when the error proves it
+   * was never sent, and with `safeToRepeat` also when it may have run.
+   */
+  rows(
+    text: string,
+    params: readonly SqlValue[],
+    options?: { safeToRepeat?: boolean },
+  ): Promise<Record<string, unknown>[]>
   script(text: string): Promise<void>
 }
 
 export function sqlRunner(db: Database): SqlRunner {
   if (isPostgresJs(db)) {
     return {
-      rows: async (text, params) => {
-        // Arguments as literals: one round trip instead of two under `prepare: false` (sql-literal.ts).
-        const query = params.length === 0 ? text : inlineParameters(text, params)
-        return [...(await db.unsafe(query))] as Record<string, unknown>[]
-      },
+      rows: (text, params, options) =>
+        retryAfterDeadConnection('postgres.js', options?.safeToRepeat === true, async () => {
+          // Arguments as literals: one round trip instead of two under `prepare: false` (sql-literal.ts).
+          const query = params.length === 0 ? text : inlineParameters(text, params)
+          return [...(await db.unsafe(query))] as Record<string, unknown>[]
+        }),
       script: async (text) => {
         await db.unsafe(text).simple()
       },
@@ -56,7 +67,12 @@ export function sqlRunner(db: Database): SqlRunner {
   }
   if (isDatabase(db)) {
     return {
-      rows: async (text, params) => (await db.query(text, [...params])).rows as Record<string, unknown>[],
+      rows: (text, params, options) =>
+        retryAfterDeadConnection(
+          'node-postgres',
+          options?.safeToRepeat === true,
+          async () => (await db.query(text, [...params])).rows as Record<string, unknown>[],
+        ),
       // Without parameters node-postgres uses the simple protocol, which runs several statements.
       script: async (text) => {
         if (typeof db.exec === 'function') await db.exec(text)
@@ -74,7 +90,12 @@ function isPostgresJs(db: Database): db is PostgresJsClient {
 }
 
 /** The only value of a one-row, one-column result. */
-export async function scalar(runner: SqlRunner, text: string, params: readonly SqlValue[]): Promise<unknown> {
-  const [row] = await runner.rows(text, params)
+export async function scalar(
+  runner: SqlRunner,
+  text: string,
+  params: readonly SqlValue[],
+  options?: { safeToRepeat?: boolean },
+): Promise<unknown> {
+  const [row] = await runner.rows(text, params, options)
   return row === undefined ? undefined : Object.values(row)[0]
 }

@@ -18,6 +18,7 @@ import type {
   RunRecord,
 } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core'
+import { checkJobName, cleanJson, cleanText, clipText } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import {
   type AlertRow,
@@ -27,7 +28,6 @@ import {
   toWrittenAlert,
   type WrittenAlertRow,
 } from './alert-row.js'
-import { clean, jsonText } from './clean-text.js'
 import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import type { SqlValue } from './sql-literal.js'
 import { type EpochMs, type TransitionRow, toDate, toIso, toTransition } from './transition-row.js'
@@ -54,17 +54,22 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
   const { db } = parseOptions(supabaseStoreOptionsSchema, options, 'createSupabaseStore options')
   const sql = sqlRunner(db)
   const call = (text: string, params: readonly SqlValue[]) => scalar(sql, text, params)
+  // Calls whose SQL takes effect once however often it runs, so a dead connection's retry
+  // is safe even if the first attempt ran: begin_run answers a known run id as it did the
+  // first time (migration 0003), a heartbeat only renews, listings only read.
+  const repeatable = (text: string, params: readonly SqlValue[]) => scalar(sql, text, params, { safeToRepeat: true })
 
   return {
     async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
-      const result = (await call(
+      checkJobName(input.jobName)
+      const result = (await repeatable(
         'select cronwarden.begin_run($1::text, $2::text, $3::integer, $4::boolean, $5::text, $6::text::jsonb)',
         [
           input.jobName,
           input.runId,
           input.leaseMs,
           input.exclusive,
-          input.host === null ? null : clean(input.host),
+          input.host === null ? null : cleanText(input.host),
           alertSpecText(input.alert),
         ],
       )) as BeginRunRow
@@ -85,7 +90,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
     },
 
     async heartbeat(input: HeartbeatInput): Promise<boolean> {
-      const alive = await call('select cronwarden.heartbeat($1::text, $2::text, $3::integer)', [
+      const alive = await repeatable('select cronwarden.heartbeat($1::text, $2::text, $3::integer)', [
         input.jobName,
         input.runId,
         input.leaseMs,
@@ -100,8 +105,8 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
           input.jobName,
           input.runId,
           input.status,
-          input.errorMessage === null ? null : clean(input.errorMessage),
-          input.summary === null ? null : jsonText(input.summary),
+          input.errorMessage === null ? null : storedError(input.errorMessage),
+          input.summary === null ? null : cleanJson(input.summary),
           alertSpecText(input.alert),
         ],
       )) as FinishRunRow | null
@@ -115,7 +120,8 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
     },
 
     async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
-      const eventText = jsonText(input.event)
+      checkJobName(input.jobName)
+      const eventText = cleanJson(input.event)
       const result = (await call(
         `select cronwarden.record_missed_run($1::text, $2::text, $3::bigint, $4::bigint, $5::text,
            $6::text::jsonb, $7::text::jsonb)`,
@@ -124,7 +130,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
           input.runId,
           input.expectedAt.getTime(),
           input.detectedAt.getTime(),
-          clean(input.errorMessage),
+          storedError(input.errorMessage),
           eventText,
           alertSpecText(input.alert),
         ],
@@ -137,7 +143,8 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
     },
 
     async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
-      const eventText = jsonText(input.event)
+      checkJobName(input.jobName)
+      const eventText = cleanJson(input.event)
       const row = (await call('select cronwarden.enqueue_alert($1::text, $2::text, $3::text::jsonb, $4::text::jsonb)', [
         input.jobName,
         input.runId,
@@ -149,8 +156,8 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
 
     async claimAlerts(input: ClaimAlertsInput): Promise<PendingAlert[]> {
       const rows = (await call('select cronwarden.claim_alerts($1::text[], $2::text[], $3::integer, $4::bigint)', [
-        input.jobNames === null ? null : input.jobNames.map(clean),
-        input.notifiers.map(clean),
+        input.jobNames === null ? null : input.jobNames.map(cleanText),
+        input.notifiers.map(cleanText),
         input.limit,
         input.claimMs,
       ])) as AlertRow[]
@@ -162,12 +169,12 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
         input.alertId,
         input.claimToken,
         input.eventType,
-        jsonText(input.outcomes),
+        cleanJson(input.outcomes),
       ])
     },
 
     async listAlerts(input: ListAlertsInput): Promise<AlertRecord[]> {
-      const rows = (await call('select cronwarden.list_alerts($1::text, $2::integer)', [
+      const rows = (await repeatable('select cronwarden.list_alerts($1::text, $2::integer)', [
         input.jobName,
         input.limit ?? 50,
       ])) as AlertRow[]
@@ -175,7 +182,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
     },
 
     async listRuns(jobName: string, listOptions: ListRunsOptions = {}): Promise<RunRecord[]> {
-      const rows = (await call('select cronwarden.list_runs($1::text, $2::integer)', [
+      const rows = (await repeatable('select cronwarden.list_runs($1::text, $2::integer)', [
         jobName,
         listOptions.limit ?? 50,
       ])) as RunRow[]
@@ -183,6 +190,12 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
     },
   }
 }
+
+/**
+ * An error message as every store keeps it. Clipped here too, not only by `clip_error` in
+ * SQL (which does the same for text written in SQL), so 10 MB never crosses the wire.
+ */
+const storedError = (message: string) => clipText(cleanText(message))
 
 /** The event as it was stored (cleaned), not as the caller's object holds it. */
 const eventSubject = (eventText: string): PendingAlert['subject'] => ({

@@ -14,9 +14,13 @@ export function vaultSecret(db: Database, name: string): () => Promise<string> {
   return async () => {
     let rows: Record<string, unknown>[]
     try {
-      rows = await sql.rows('select decrypted_secret from vault.decrypted_secrets where name = $1::text limit 1', [
-        name,
-      ])
+      rows = await sql.rows(
+        'select decrypted_secret from vault.decrypted_secrets where name = $1::text limit 1',
+        [name],
+        {
+          safeToRepeat: true,
+        },
+      )
     } catch (cause) {
       throw new VaultSecretError(name, `could not be read from vault.decrypted_secrets: ${describe(cause)}`, { cause })
     }

@@ -4,6 +4,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSupabaseStore, migrate, purgeRuns } from '../src/index.js'
 import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { alertSpec, longRunningEvent } from './support/store-inputs.js'
 
 const available = await serverAvailable()
 
@@ -30,9 +31,9 @@ describe.skipIf(!available)('bad input and broken connections', () => {
     expect(await store.listRuns('ran', { limit: 0 })).toEqual([])
   })
 
-  it('stores an oversize error message cut at 8000 characters, saying how much was cut', async () => {
+  it('stores an oversize error message cut to 8000 characters, saying how much was cut', async () => {
     const store = createSupabaseStore({ db: pool })
-    const message = `${'a'.repeat(8000)}${'b'.repeat(2345)}`
+    const message = `${'a'.repeat(7900)}${'b'.repeat(2345)}`
     await expect(
       withFailureAlerting(
         async () => {
@@ -42,7 +43,8 @@ describe.skipIf(!available)('bad input and broken connections', () => {
       )(),
     ).rejects.toThrow(message)
     const [row] = await store.listRuns('oversize')
-    expect(row?.error_message).toBe(`${'a'.repeat(8000)} [truncated 2345 characters]`)
+    // The marker is sized for the largest count it could show, so the text fits in 8000.
+    expect(row?.error_message).toBe(`${'a'.repeat(7900)}${'b'.repeat(71)} [truncated 2274 characters]`)
   })
 
   it('stores NUL characters, which Postgres text cannot hold, as U+FFFD', async () => {
@@ -91,22 +93,8 @@ describe.skipIf(!available)('bad input and broken connections', () => {
       host: null,
       alert: null,
     })
-    const event = {
-      type: 'long_running' as const,
-      job_name: 'old',
-      run_id: 'still-running',
-      occurred_at: new Date().toISOString(),
-      started_at: new Date().toISOString(),
-      max_runtime_ms: 1_000,
-      running_for_ms: 1_000,
-      last_success_at: null,
-    }
-    const alert = {
-      policy: { failureThreshold: 2, notifyOnRecovery: false },
-      notifiers: ['log'],
-      ttlMs: 60_000,
-      claimMs: 0,
-    }
+    const event = longRunningEvent('old', 'still-running')
+    const alert = { ...alertSpec, notifiers: ['log'], ttlMs: 60_000, claimMs: 0 }
     const settled = await store.enqueueAlert({ jobName: 'old', runId: 'still-running', event, alert })
     await store.recordAlertOutcome({ alertId: settled.alertId, claimToken: '', eventType: null, outcomes: [] })
     const pending = await store.enqueueAlert({ jobName: 'old', runId: 'still-running', event, alert })
@@ -127,7 +115,7 @@ describe.skipIf(!available)('bad input and broken connections', () => {
     client.on('error', () => {})
     await client.connect()
     const onInternalError = vi.fn()
-    const leaseMs = 500
+    const leaseMs = 1_000
     const run = withFailureAlerting(
       async () => {
         // The database connection is cut while the job runs (a restart, a pooler failover).

@@ -2,13 +2,13 @@
 // `prepare: false`, finishes that are HOT updates (with or without an alert entry), the job
 // lock's isolation requirement, the open-run count and its healing.
 import { randomUUID } from 'node:crypto'
-import type { AlertSpec } from '@cronwarden/core'
 import pg from 'pg'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSupabaseStore, migrate } from '../src/index.js'
+import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js'
 import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
-import { type ProtocolCounter, startProtocolCounter } from './support/protocol-counter.js'
+import { alertSpec as alert } from './support/store-inputs.js'
 
 const available = await serverAvailable()
 
@@ -28,12 +28,6 @@ const finish = (jobName: string, runId: string) => ({
   summary: null,
   alert: null,
 })
-const alert: AlertSpec = {
-  policy: { failureThreshold: 2, notifyOnRecovery: false },
-  notifiers: ['slack'],
-  ttlMs: 3_600_000,
-  claimMs: 60_000,
-}
 
 describe.skipIf(!available)('the store hot path on the PostgreSQL server', () => {
   let database: TestDatabase
@@ -56,11 +50,11 @@ describe.skipIf(!available)('the store hot path on the PostgreSQL server', () =>
       .rows[0]
 
   describe('through postgres.js with prepare: false', () => {
-    let counter: ProtocolCounter
+    let counter: FaultProxy
     let sql: postgres.Sql
 
     beforeAll(async () => {
-      counter = await startProtocolCounter(database.url)
+      counter = await startFaultProxy(database.url)
       sql = postgres(counter.url, { prepare: false, max: 1, onnotice: () => {} })
       await sql`select 1` // connect, and fetch postgres.js's type list
     })

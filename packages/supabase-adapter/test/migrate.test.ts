@@ -13,6 +13,8 @@ describe('listMigrations', () => {
     expect(migrations.map((migration) => migration.name)).toEqual([
       '0000_migrations_table.sql',
       '0001_execution_log.sql',
+      '0002_clip_error_like_core.sql',
+      '0003_begin_run_repeatable.sql',
     ])
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_execution_logs')
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_alerts')

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { silentLogger } from '@cronwarden/core'
+import { StoreError, silentLogger } from '@cronwarden/core'
 import { createRecordingNotifier } from '@cronwarden/core/testing'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -312,6 +312,52 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     expect(await store.listRuns(`${jobName}-trigger`)).toHaveLength(1)
   })
 
+  it('bounds the ingestion by storeTimeoutMs: a database that never answers rejects with a StoreError', async () => {
+    const silent = { query: () => new Promise<never>(() => {}) }
+    const error = await checkPgCronRuns({
+      db: silent,
+      jobs: [jobName],
+      storeTimeoutMs: 200,
+      logger: silentLogger,
+    }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(StoreError)
+    expect(error).toMatchObject({ operation: 'ingestPgCron', cause: { name: 'StoreTimeoutError', timeoutMs: 200 } })
+  })
+
+  it("bounds the delivery's store calls by storeTimeoutMs too", async () => {
+    const silent = { query: () => new Promise<never>(() => {}) }
+    const error = await checkPgCronRuns({
+      db: silent,
+      jobs: [jobName],
+      ingest: false,
+      storeTimeoutMs: 200,
+      logger: silentLogger,
+    }).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(StoreError)
+    expect(error).toMatchObject({ operation: 'claimAlerts', cause: { name: 'StoreTimeoutError' } })
+  })
+
+  it('delivers to the other notifier when the logger, the clock and one notifier throw', async () => {
+    const throws = () => {
+      throw new Error('user code')
+    }
+    const broken = createRecordingNotifier({ name: 'broken', behaviour: throws })
+    const other = createRecordingNotifier({ name: 'other' })
+    for (const day of [1, 2]) {
+      await pgCronRan({ status: 'failed', message: 'ERROR:  boom', start: null, end: `2026-04-0${day}T06:00:05Z` })
+    }
+    const result = await checkPgCronRuns({
+      db,
+      jobs: [jobName],
+      notifiers: [broken, other],
+      logger: { info: throws, warn: throws, error: throws },
+      now: throws,
+    })
+    expect(result.events).toHaveLength(1)
+    expect(other.events).toEqual([expect.objectContaining({ type: 'consecutive_failures' })])
+    expect(broken.events).toHaveLength(1)
+  })
+
   it('rejects bad options, naming the field', async () => {
     await expect(checkPgCronRuns({ db, jobs: [] })).rejects.toThrow(/jobs: Too small/)
     await expect(checkPgCronRuns({ db: {} as never, jobs: ['x'] })).rejects.toThrow(
@@ -323,5 +369,10 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     await expect(checkPgCronRuns({ db, jobs: ['x'], stuckAfter: 5 } as never)).rejects.toThrow(
       /stuckAfter: unknown option \(did you mean "stuckAfterMs"\?\)/,
     )
+    await expect(checkPgCronRuns({ db, jobs: [{ pgCronJob: 'x', jobName: 'bad\u0000name' }] })).rejects.toThrow(
+      /jobs\.0\.jobName: expected a job name without control or bidi characters/,
+    )
+    await expect(checkPgCronRuns({ db, jobs: ['x'], storeTimeoutMs: 0 })).rejects.toThrow(/storeTimeoutMs/)
+    await expect(checkPgCronRuns({ db, jobs: ['x'], logger: { error() {} } as never })).rejects.toThrow(/logger/)
   })
 })

@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(54);
+select plan(57);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -69,17 +69,25 @@ select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'cronwarden' and not coalesce(p.proconfig @> array['search_path=""'], false)),
-  array['alert_json', 'clip_error', 'epoch_ms', 'pending_state'],
+  array['alert_json', 'epoch_ms', 'pending_state'],
   'every cronwarden function pins search_path to the empty string, except the inlinable expression helpers'
 );
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-   where n.nspname = 'cronwarden' and p.proname in ('alert_json', 'clip_error', 'epoch_ms', 'pending_state')
+   where n.nspname = 'cronwarden' and p.proname in ('alert_json', 'epoch_ms', 'pending_state')
      and p.prolang = (select oid from pg_catalog.pg_language where lanname = 'sql') and p.provolatile in ('i', 's')),
-  array['alert_json', 'clip_error', 'epoch_ms', 'pending_state'],
+  array['alert_json', 'epoch_ms', 'pending_state'],
   'the helpers without a pinned search_path are immutable or stable SQL expressions'
 );
+-- Error text: clipped as core's clipText clips it (test/store-text.test.ts compares the two).
+select is(cronwarden.clip_error(repeat('a', 8000)), repeat('a', 8000), 'an error of 8000 characters is kept whole');
+select is(
+  cronwarden.clip_error(repeat('a', 8001)),
+  repeat('a', 7972) || ' [truncated 29 characters]',
+  'a longer one keeps its head and says how much was cut, within 8000 characters'
+);
+select cmp_ok(length(cronwarden.clip_error(repeat('é', 100000))), '<=', 8000, 'a clipped error fits in 8000 characters, marker included');
 select is(
   (select count(*)::int from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace

@@ -2,20 +2,32 @@ import { once } from 'node:events'
 import { type AddressInfo, createServer, connect as netConnect, type Socket } from 'node:net'
 
 /**
- * A TCP proxy in front of PostgreSQL that can lose the server's reply to one query: the
- * query reaches the server and runs to the end (committed), then the client's connection is
- * cut before any of the reply reaches it. That is what a client sees when the network drops
- * between a commit and its acknowledgement.
+ * A TCP proxy in front of PostgreSQL that reads the protocol messages going through it, so a
+ * test can count what clients send and break the network in the ways a real one breaks:
+ * lose the reply to one query after the server committed it, or stop forwarding altogether.
  */
 export interface FaultProxy {
   /** The server URL rewritten to go through the proxy. */
   url: string
   /**
+   * Messages of each type sent by clients since the last reset, after the startup. A client
+   * waits for the server only after a simple Query ('Q'), a Sync ('S') or a Flush ('H'), so
+   * those count the round trips a query costs.
+   */
+  counts(): Readonly<Record<string, number>>
+  reset(): void
+  /**
    * The next query (simple Query or Parse message) whose text contains `text` is forwarded,
-   * its reply withheld up to the server's ReadyForQuery, then the client's connection is cut.
+   * its reply withheld up to the server's ReadyForQuery, then the client's connection is cut:
+   * what a client sees when the network drops between a commit and its acknowledgement.
    * Resolves, once that happened, with the types of the messages withheld ('E' is an error).
    */
   dropReplyTo(text: string): Promise<{ withheld: string[] }>
+  /**
+   * From now on nothing passes either way, on open connections and new ones, and nothing is
+   * closed: a network that silently drops every packet, where only a timeout ends a wait.
+   */
+  blackHole(): void
   close(): Promise<void>
 }
 
@@ -35,6 +47,8 @@ export async function startFaultProxy(serverUrl: string): Promise<FaultProxy> {
   const target = new URL(serverUrl)
   const sockets = new Set<Socket>()
   const faults: Fault[] = []
+  let counts: Record<string, number> = {}
+  let blackHoled = false
 
   const server = createServer((client) => {
     const upstream = netConnect(Number(target.port || 5432), target.hostname)
@@ -59,6 +73,7 @@ export async function startFaultProxy(serverUrl: string): Promise<FaultProxy> {
     let fromClient = Buffer.alloc(0)
     let started = false
     client.on('data', (chunk: Buffer) => {
+      if (blackHoled) return
       fromClient = Buffer.concat([fromClient, chunk])
       for (;;) {
         if (!started) {
@@ -75,6 +90,7 @@ export async function startFaultProxy(serverUrl: string): Promise<FaultProxy> {
         const length = fromClient.readInt32BE(1)
         if (fromClient.length < 1 + length) break
         const type = String.fromCharCode(fromClient[0] ?? 0)
+        counts[type] = (counts[type] ?? 0) + 1
         if ((type === QUERY || type === PARSE) && dropping === null) {
           const body = fromClient.subarray(5, 1 + length).toString('utf8')
           const index = faults.findIndex((fault) => body.includes(fault.text))
@@ -89,6 +105,7 @@ export async function startFaultProxy(serverUrl: string): Promise<FaultProxy> {
 
     let fromServer = Buffer.alloc(0)
     upstream.on('data', (chunk: Buffer) => {
+      if (blackHoled) return
       fromServer = Buffer.concat([fromServer, chunk])
       for (;;) {
         if (untypedAnswers > 0) {
@@ -128,7 +145,14 @@ export async function startFaultProxy(serverUrl: string): Promise<FaultProxy> {
   url.port = String((server.address() as AddressInfo).port)
   return {
     url: url.toString(),
+    counts: () => ({ ...counts }),
+    reset: () => {
+      counts = {}
+    },
     dropReplyTo: (text) => new Promise((done) => faults.push({ text, done })),
+    blackHole: () => {
+      blackHoled = true
+    },
     close: async () => {
       for (const socket of sockets) socket.destroy()
       server.close()
