@@ -4,9 +4,24 @@ import { join } from 'node:path'
 
 const root = new URL('../../../../', import.meta.url)
 
-async function dependencies(packageJson: URL): Promise<Record<string, string>> {
-  const manifest = JSON.parse(await readFile(packageJson, 'utf8')) as { dependencies?: Record<string, string> }
-  return manifest.dependencies ?? {}
+interface Manifest {
+  dependencies?: Record<string, string>
+  exports?: Record<string, unknown>
+}
+
+async function manifest(packageJson: URL): Promise<Manifest> {
+  return JSON.parse(await readFile(packageJson, 'utf8')) as Manifest
+}
+
+/** A package's entry points (`.`, `./plugin`, ...) as the source file each is built from. */
+function sourceEntries(name: string, exports: Record<string, unknown>): Record<string, string> {
+  const entries: Record<string, string> = {}
+  for (const key of Object.keys(exports).filter((key) => key !== './package.json')) {
+    const subpath = key.slice(2)
+    const source = subpath ? `src/${subpath}/index.ts` : 'src/index.ts'
+    entries[`@cronwarden/${name}${subpath ? `/${subpath}` : ''}`] = new URL(`packages/${name}/${source}`, root).href
+  }
+  return entries
 }
 
 /** The example's workspace packages: what it imports from npm once they are published. */
@@ -24,13 +39,14 @@ export async function writeDenoTestConfig(): Promise<{ path: string; remove: () 
     ...workspacePackages.map((name) => `packages/${name}/package.json`),
     'examples/reminder-cron/package.json',
   ]
-  for (const manifest of manifests) {
-    for (const [name, range] of Object.entries(await dependencies(new URL(manifest, root)))) {
+  for (const path of manifests) {
+    for (const [name, range] of Object.entries((await manifest(new URL(path, root))).dependencies ?? {})) {
       if (!range.startsWith('workspace:')) imports[name] = `npm:${name}@${range}`
     }
   }
   for (const name of workspacePackages) {
-    imports[`@cronwarden/${name}`] = new URL(`packages/${name}/src/index.ts`, root).href
+    const { exports = {} } = await manifest(new URL(`packages/${name}/package.json`, root))
+    Object.assign(imports, sourceEntries(name, exports))
   }
   const dir = await mkdtemp(join(tmpdir(), 'cronwarden-deno-'))
   const path = join(dir, 'deno.json')
