@@ -13,6 +13,7 @@ import { durationMs, nameSchema, objectWithMethods } from './schema-helpers.js'
 
 /** A job whose schedule is known, so a time at which it did not run can be noticed. */
 export interface ScheduledJob {
+  /** The name its runs are recorded under (its wrapper's `jobName`): its last run is looked up by it. */
   jobName: string
   /** A cron expression (5 or 6 fields; croner syntax, including `L` and `#`). */
   schedule: string
@@ -24,9 +25,16 @@ export interface ScheduledJob {
   since?: Date
 }
 
+/** Options of `checkMissedRuns`; unknown keys are an error. */
 export interface CheckMissedRunsOptions {
+  /** The store the jobs' runs are recorded in; missed rows and their alert entries go there too. */
   store: ExecutionLogStore
+  /** The jobs to check (at least one), each with its schedule. */
   jobs: ScheduledJob[]
+  /**
+   * Where `missed_run` events go; names must be unique. Default none: missed times are still
+   * recorded, and each event is only logged as a warning.
+   */
   notifiers?: Notifier[]
   /** Per notifier and event. Default 5000. */
   notifyTimeoutMs?: number
@@ -38,7 +46,12 @@ export interface CheckMissedRunsOptions {
   retryDelayMs?: number
   /** At most this many missed times are reported per job and check (the newest). Default 50. */
   maxEventsPerJob?: number
+  /** Where deliveries and the check's own failures are logged. Default: JSON lines. */
   logger?: Logger
+  /**
+   * The clock that decides which scheduled times are past their grace period, and stamps
+   * events and delivery attempts. Default: the system clock.
+   */
   now?: () => Date
 }
 

@@ -8,7 +8,9 @@ import type { ExecutionLogStore, Notifier } from './ports.js'
 import { resolveRuntime } from './runtime.js'
 import { nameSchema, objectWithMethods } from './schema-helpers.js'
 
+/** Options of `deliverPendingAlerts`; unknown keys are an error. */
 export interface DeliverPendingAlertsOptions {
+  /** The store whose owed alert entries are delivered. */
   store: ExecutionLogStore
   /** The notifiers this sweeper has; entries owed to others stay pending for a sweeper that has them. */
   notifiers?: Notifier[]
@@ -22,7 +24,12 @@ export interface DeliverPendingAlertsOptions {
   retryDelayMs?: number
   /** Claim and send at most this many batches of 20 entries in one call. Default 50. */
   maxBatches?: number
+  /** Where deliveries and the sweeper's own failures are logged. Default: JSON lines. */
   logger?: Logger
+  /**
+   * The clock for delivery attempt times. Default: the system clock. Expiry and retry times
+   * follow the store's clock, not this one.
+   */
   now?: () => Date
 }
 

@@ -3,10 +3,13 @@ import { describeError } from './describe-error.js'
 import { NotifyTimeoutError } from './errors.js'
 import type { DeliveryRecord, Notifier } from './ports.js'
 
+/** Options of `dispatchEvent`. */
 export interface DispatchOptions {
+  /** Every notifier to send to, all at once; each gets its own signal and timeout. */
   notifiers: readonly Notifier[]
   /** Per notifier: after this the notifier's signal is aborted and its delivery given up. */
   timeoutMs: number
+  /** The clock for each record's `attempted_at` and `duration_ms`. */
   now: () => Date
 }
 

@@ -5,18 +5,25 @@ import { describeError } from './describe-error.js'
  * from their job's (which is always rethrown as is). Wrapped errors keep `cause`.
  */
 export class CronwardenError extends Error {
+  /**
+   * Which cronwarden error this is (`StoreError`, `OptionsError`, ...). A plain string, so it
+   * still identifies an error from a second copy of the library, where `instanceof` fails.
+   */
   override name = 'CronwardenError'
 }
 
+/** One field that failed validation, as listed in `OptionsError.issues`. */
 export interface OptionIssue {
   /** Dotted path of the offending field, e.g. `notifiers.1.notify`. */
   readonly path: string
+  /** What is wrong there, e.g. `unknown option (did you mean "jobName"?)`. */
   readonly message: string
 }
 
 /** Options that do not match their schema: the message names every bad field. */
 export class OptionsError extends CronwardenError {
   override name = 'OptionsError'
+  /** Every bad field; the message lists the same, one per line. */
   readonly issues: readonly OptionIssue[]
 
   constructor(subject: string, issues: readonly OptionIssue[]) {
@@ -29,6 +36,7 @@ export class OptionsError extends CronwardenError {
 /** An overlapping call: another run of the same job holds the lease. */
 export class RunSkippedError extends CronwardenError {
   override name = 'RunSkippedError'
+  /** The job whose call was skipped. */
   readonly jobName: string
   /** The id of the skipped call's own (skipped) row in the execution log. */
   readonly runId: string
@@ -46,7 +54,9 @@ export class RunSkippedError extends CronwardenError {
 /** A notifier did not settle within `notifyTimeoutMs`; its signal was aborted with this. */
 export class NotifyTimeoutError extends CronwardenError {
   override name = 'NotifyTimeoutError'
+  /** The notifier that did not settle in time. */
   readonly notifierName: string
+  /** The limit it passed (`notifyTimeoutMs`), in milliseconds. */
   readonly timeoutMs: number
 
   constructor(notifierName: string, timeoutMs: number) {
@@ -63,6 +73,7 @@ export class NotifyTimeoutError extends CronwardenError {
  */
 export class LeaseLostError extends CronwardenError {
   override name = 'LeaseLostError'
+  /** The run that lost its lease; the log records it as abandoned. */
   readonly runId: string
 
   constructor(runId: string) {
@@ -74,6 +85,7 @@ export class LeaseLostError extends CronwardenError {
 /** The execution log store failed; `cause` holds the store's own error. */
 export class StoreError extends CronwardenError {
   override name = 'StoreError'
+  /** The store method that failed or timed out (`beginRun`, `finishRun`, ...). */
   readonly operation: string
 
   constructor(operation: string, options: { cause: unknown }) {
@@ -85,7 +97,9 @@ export class StoreError extends CronwardenError {
 /** A store call did not settle within `storeTimeoutMs`; the caller stopped waiting. */
 export class StoreTimeoutError extends CronwardenError {
   override name = 'StoreTimeoutError'
+  /** The store call that did not settle in time (`beginRun`, `finishRun`, ...). */
   readonly operation: string
+  /** The limit it passed (`storeTimeoutMs`), in milliseconds. */
   readonly timeoutMs: number
 
   constructor(operation: string, timeoutMs: number) {

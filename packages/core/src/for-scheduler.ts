@@ -3,6 +3,7 @@ import { CronwardenError, RunSkippedError } from './errors.js'
 import { fenceLogger } from './fences.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
 
+/** Options of `forScheduler`. */
 export interface ForSchedulerOptions {
   /** Where a skipped call and the job's failure are logged. Default: JSON lines. */
   logger?: Logger

@@ -7,7 +7,9 @@ import { cleanJson } from './safe-text.js'
 export interface JobContext {
   /** This run's id in the execution log. */
   readonly runId: string
+  /** The wrapped job's `jobName`. */
   readonly jobName: string
+  /** When the run began, by the store's clock: its row's `started_at`. */
   readonly startedAt: Date
   /** Aborted if the run loses its lease (a later run took over after it stalled). */
   readonly signal: AbortSignal

@@ -5,6 +5,7 @@ import { parseOptions } from './parse-options.js'
 import type { Notifier } from './ports.js'
 import { objectWithMethods } from './schema-helpers.js'
 
+/** Options of `createLogNotifier`; unknown keys are an error. */
 export interface LogNotifierOptions {
   /** Default `log`. */
   name?: string

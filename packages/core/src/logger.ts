@@ -5,8 +5,11 @@ import { describeError } from './describe-error.js'
  * pino and bunyan (fields first) through `pinoLogger`.
  */
 export interface Logger {
+  /** Routine news, such as an alert delivered. Fields are snake_case and may hold `Error`s. */
   info(message: string, fields?: Record<string, unknown>): void
+  /** Nothing lost, worth a look: a skipped overlapping call, a lost lease, an alert with no notifier. */
   warn(message: string, fields?: Record<string, unknown>): void
+  /** Something failed: a delivery, a store call, an alert that expired undelivered. */
   error(message: string, fields?: Record<string, unknown>): void
 }
 
@@ -27,6 +30,7 @@ export function createJsonLineLogger(source = 'cronwarden'): Logger {
   }
 }
 
+/** Drops every line: for tests, and for callers that watch `onInternalError` instead. */
 export const silentLogger: Logger = {
   info() {},
   warn() {},

@@ -37,6 +37,7 @@ const memoryStoreOptionsSchema = z.strictObject({
   now: functionSchema<() => Date>().default(() => () => new Date()),
 })
 
+/** Options of `createMemoryStore`; unknown keys are an error. */
 export interface MemoryStoreOptions {
   /** Oldest rows beyond this many per job are dropped. Default 1000. */
   maxRunsPerJob?: number

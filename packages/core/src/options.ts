@@ -31,8 +31,12 @@ export const MIN_LEASE_MS = 1_000
 /** How long one store call may take before the caller stops waiting for it. */
 export const DEFAULT_STORE_TIMEOUT_MS = 10_000
 
-// A custom check rather than an object schema: parsing would copy the notifier and cut
-// class-based notifiers off their prototype (and `this`).
+/**
+ * Accepts a `Notifier` (a `name` of 1–200 characters without control characters, and a
+ * `notify` function) and passes it through as the same object: a custom check rather than an
+ * object schema, since parsing would copy the notifier and cut a class-based one off its
+ * prototype (and `this`).
+ */
 export const notifierSchema = z.custom<Notifier>(
   (value) =>
     typeof value === 'object' &&
@@ -56,6 +60,7 @@ export const DEFAULT_ALERT_TTL_MS = 24 * 3_600_000
  * sweeper), declared once so they mean the same everywhere.
  */
 export const dispatchOptionsShape = {
+  /** Where alerts go; names must be unique (a caller's schema checks that). Default none. */
   notifiers: z.array(notifierSchema).default([]),
   /** Per store call; past it the caller stops waiting and reports a `StoreError`. */
   storeTimeoutMs: durationMs().default(DEFAULT_STORE_TIMEOUT_MS),
@@ -63,6 +68,7 @@ export const dispatchOptionsShape = {
   notifyTimeoutMs: durationMs().default(5_000),
   /** Wait before the first retry of a failed notifier; doubles per attempt, up to an hour. */
   retryDelayMs: durationMs().default(30_000),
+  /** Where deliveries and internal errors are logged. Default: JSON lines on stdout/stderr. */
   logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
   /** The clock for events decided outside a store (long runs, missed times) and attempts. */
   now: functionSchema<() => Date>().optional(),
@@ -133,7 +139,15 @@ export const withFailureAlertingOptionsSchema = z
 export interface WithFailureAlertingOptions {
   /** Names the job in the execution log and in alerts. */
   jobName: string
+  /**
+   * Where runs are recorded and the streak is kept. `createMemoryStore()` is enough for one
+   * process; runs in several processes need one shared, database-backed store.
+   */
   store: ExecutionLogStore
+  /**
+   * Where alerts go; names must be unique. Default none: runs are still recorded, and a
+   * decided alert is only logged as a warning.
+   */
   notifiers?: Notifier[]
   /** Alert when the consecutive failure count reaches exactly this. Default 2. */
   failureThreshold?: number

@@ -3,8 +3,11 @@ import type { Logger } from './logger.js'
 
 /** A logger that takes the fields first and the message second: pino, bunyan. */
 export interface FieldsFirstLogger {
+  /** pino's `logger.info(fields, message)`. */
   info(fields: object, message: string): void
+  /** pino's `logger.warn(fields, message)`. */
   warn(fields: object, message: string): void
+  /** pino's `logger.error(fields, message)`. */
   error(fields: object, message: string): void
 }
 

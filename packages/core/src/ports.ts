@@ -23,22 +23,48 @@ export type RunSummary = JsonObject
  * event is about. `expired` records an event given up after `alertTtlMs` (nothing was sent).
  */
 export interface DeliveryRecord {
+  /** The notifier's `name`. */
   notifier: string
+  /** The type of the event it was asked to deliver. */
   event_type: AlertEventType
+  /**
+   * `delivered`: `notify` resolved. `failed`: it threw or rejected. `timed_out`: it did not
+   * settle within `notifyTimeoutMs`. `expired`: not tried, the entry outlived `alertTtlMs`.
+   */
   status: 'delivered' | 'failed' | 'timed_out' | 'expired'
+  /**
+   * Why it was not delivered: what `notify` threw (as `describeError` text), or the expiry.
+   * Null when delivered.
+   */
   error_message: string | null
+  /** When the attempt began (ISO 8601, the dispatcher's clock). */
   attempted_at: string
+  /** How long the attempt took, in milliseconds; 0 for `expired`. */
   duration_ms: number
 }
 
 /** One row of the execution log, as `listRuns` returns it (newest first). */
 export interface RunRecord {
+  /** The id its caller chose: a UUID from `withFailureAlerting`, `missed:<job>:<time>` if missed. */
   run_id: string
+  /** The job the row belongs to. */
   job_name: string
+  /** `running` until the run finishes, or a later run finds its lease expired (`abandoned`). */
   status: RunStatus
+  /** When the run began (ISO 8601, the store's clock); for a `missed` row, the scheduled time. */
   started_at: string
+  /**
+   * When the row closed (ISO 8601); null while running. For `abandoned`, when the lease
+   * expired; for `missed`, when the time was declared missed; for `skipped`, `started_at`.
+   */
   finished_at: string | null
+  /** `finished_at` minus `started_at`, in milliseconds; null while running. */
   duration_ms: number | null
+  /**
+   * The job's error, or why the row is abandoned or missed; clipped to
+   * `MAX_ERROR_MESSAGE_LENGTH` with NUL and lone surrogates replaced, the same in every store.
+   * Null for a success, a running and a skipped row.
+   */
   error_message: string | null
   /** The job's streak after this run closed; null while running and for skipped rows. */
   consecutive_failure_count: number | null
@@ -48,6 +74,7 @@ export interface RunRecord {
   holder_run_id: string | null
   /** Where the run executed (host name, invocation id); null when not given. */
   host: string | null
+  /** What the job passed to `setSummary`; null when it set none. */
   summary: RunSummary | null
   /** Every delivery attempt of every event about this run, oldest first. */
   deliveries: DeliveryRecord[]
@@ -58,17 +85,25 @@ export interface RunRecord {
  * each expired run it closed as abandoned. Core's `decideAlerts` turns it into events.
  */
 export interface StreakTransition {
+  /** The job whose streak changed. */
   jobName: string
+  /** The run that closed. */
   runId: string
+  /** How the run closed; `abandoned` (its lease expired) counts as a failure. */
   status: 'succeeded' | 'failed' | 'abandoned'
+  /** When the run began (the store's clock). */
   startedAt: Date
+  /** When it closed (the store's clock); for `abandoned`, when its lease expired. */
   finishedAt: Date
+  /** `finishedAt` minus `startedAt`, in milliseconds. */
   durationMs: number
+  /** The error as stored (clipped like `RunRecord.error_message`); null for a success. */
   errorMessage: string | null
   /** The streak before this run closed. */
   previousFailureCount: number
   /** The streak after this run closed: 0 after a success. */
   consecutiveFailureCount: number
+  /** The job's last success once this run closed (its own `finishedAt` if it succeeded), or null. */
   lastSuccessAt: Date | null
   /** Start of the streak's first failed run; for a success, of the streak it ended (or null). */
   downSince: Date | null
@@ -79,7 +114,9 @@ export interface StreakTransition {
  * even one that knows nothing of the job, decides the same events from it.
  */
 export interface AlertPolicy {
+  /** A streak alerts when its count becomes exactly this (at least 1), never before or again. */
   failureThreshold: number
+  /** Whether a success ending a streak that reached the threshold sends `recovered`. */
   notifyOnRecovery: boolean
 }
 
@@ -88,6 +125,7 @@ export interface AlertPolicy {
  * is about. `null` where the caller has no notifiers: nothing could be delivered.
  */
 export interface AlertSpec {
+  /** Stored with the entry as is: whoever decides it later decides under this policy. */
   policy: AlertPolicy
   /** Names of the notifiers the entry is owed to (at least one). */
   notifiers: string[]
@@ -100,24 +138,35 @@ export interface AlertSpec {
   claimMs: number
 }
 
+/** What `beginRun` needs to start, or skip, one run. */
 export interface BeginRunInput {
+  /** The job; a name with control characters is refused before anything is written. */
   jobName: string
+  /** The new run's id, chosen by the caller and unique in the store; rows and events carry it. */
   runId: string
   /** The run's lease: without a heartbeat within this time it is considered crashed. */
   leaseMs: number
   /** When true, the run needs the job's lease: a live holder makes this run `skipped`. */
   exclusive: boolean
+  /** Recorded on the row: a host name or an invocation id; null when not given. */
   host: string | null
   /** For runs closed as abandoned here: their alert entries (written unclaimed). */
   alert: AlertSpec | null
 }
 
+/**
+ * Either the run started, or a live run holds the job's lease and this one was recorded as
+ * skipped and must not run. Both report the runs closed as abandoned on the way in.
+ */
 export type BeginRunResult =
   | {
+      /** A `running` row was written, holding the job's lease when `exclusive`. */
       outcome: 'started'
+      /** The run's start by the store's clock: its row's `started_at`, and its events' too. */
       startedAt: Date
       /** The job's streak and last success before this run, for `long_running` events. */
       consecutiveFailureCount: number
+      /** The job's last success before this run; null if it never succeeded. */
       lastSuccessAt: Date | null
       /** Runs of this job whose lease had expired, closed as abandoned (oldest first). */
       abandoned: StreakTransition[]
@@ -125,24 +174,40 @@ export type BeginRunResult =
       pendingAlerts: number
     }
   | {
+      /** A live run holds the lease: a `skipped` row naming it was written. The job must not run. */
       outcome: 'skipped'
+      /** When the skipped row was recorded (the store's clock). */
       startedAt: Date
+      /** The run that holds the lease. */
       holderRunId: string
+      /** Runs of this job whose lease had expired, closed as abandoned (oldest first). */
       abandoned: StreakTransition[]
+      /** This job's alert entries not yet settled (those just written for `abandoned` too). */
       pendingAlerts: number
     }
 
+/** What `finishRun` needs to close a run. */
 export interface FinishRunInput {
+  /** The run's job: a run id recorded under another job counts as unknown. */
   jobName: string
+  /** The run `beginRun` started. */
   runId: string
+  /** How the job ended: it returned, or it threw. */
   status: FinishStatus
+  /**
+   * What the job threw, as `describeError` text; null for a success. The store keeps it
+   * clipped and cleaned (`clipText(cleanText(...))`), the same as every other store.
+   */
   errorMessage: string | null
+  /** Kept with the row; null when the job set none. */
   summary: RunSummary | null
   /** Written with the transition when it could lead to an event (written claimed). */
   alert: AlertSpec | null
 }
 
+/** What closing the run did, and the alert entry written with it. */
 export interface FinishRunResult {
+  /** The job's streak before and after this run. */
   transition: StreakTransition
   /**
    * The alert entry written with the transition, claimed by this caller: a failure, or a
@@ -151,13 +216,19 @@ export interface FinishRunResult {
   alert: PendingAlert | null
 }
 
+/** Renews one running run's lease. */
 export interface HeartbeatInput {
+  /** The run's job. */
   jobName: string
+  /** The running run. */
   runId: string
+  /** The renewed lease, from now by the store's clock, in milliseconds. */
   leaseMs: number
 }
 
+/** A scheduled time at which no run started, to record as a `missed` row. */
 export interface RecordMissedRunInput {
+  /** The job that missed its time. */
   jobName: string
   /** Derived from the job and the scheduled time, so every detector writes the same id. */
   runId: string
@@ -165,12 +236,15 @@ export interface RecordMissedRunInput {
   expectedAt: Date
   /** When the time was declared missed (the scheduled time plus the grace period). */
   detectedAt: Date
+  /** Why the row is missed; stored as its `error_message`. */
   errorMessage: string
   /** The event to deliver, written with the row (claimed) when `alert` is given. */
   event: MissedRunEvent
+  /** The entry to write with the row; null without notifiers (the row is still recorded). */
   alert: AlertSpec | null
 }
 
+/** Whether this call recorded the missed time, and the entry it wrote if so. */
 export interface RecordMissedRunResult {
   /** True only for the caller that created the row. */
   created: boolean
@@ -180,19 +254,27 @@ export interface RecordMissedRunResult {
 
 /** An event decided while it happened (a run passing its maximum runtime), to deliver durably. */
 export interface EnqueueAlertInput {
+  /** The job of the run the event is about. */
   jobName: string
+  /** The run the event is about; its deliveries are appended to this row. */
   runId: string
+  /** Stored as decided: a dispatcher sends it as is, whenever it gets the entry. */
   event: LongRunningEvent
+  /** The notifiers owed the event, its time to live, and how long the writer's claim holds. */
   alert: AlertSpec
 }
 
 /** Where one notifier stands with one alert entry. */
 export interface NotifierDeliveryState {
+  /** The notifier's `name`. */
   notifier: string
   /** `pending` (not tried yet), `failed` (will be retried), `delivered`, `expired` (given up). */
   status: 'pending' | 'failed' | 'delivered' | 'expired'
+  /** Sends tried so far; an `expired` outcome is not an attempt. */
   attempts: number
+  /** The latest failed attempt's error; null if none failed. */
   last_error: string | null
+  /** When the latest attempt began (ISO 8601); null before the first. */
   last_attempt_at: string | null
   /** For `pending` and `failed`: not before this. */
   next_attempt_at: string | null
@@ -205,26 +287,38 @@ export interface NotifierDeliveryState {
  * it expired.
  */
 export interface PendingAlert {
+  /** The entry's id, unique in the store. */
   alertId: string
+  /** The job the entry is about. */
   jobName: string
+  /** The run the entry is about; delivery attempts are appended to its row. */
   runId: string
   /** The store's time of the transition; every event decided from it carries this time. */
   createdAt: Date
+  /** `createdAt` plus the writer's `ttlMs`: after it the entry is recorded expired, never sent. */
   expiresAt: Date
   /** True once `expiresAt` has passed (by the store's clock): record it expired, send nothing. */
   expired: boolean
+  /**
+   * What to send: a closed run's `transition`, decided by `decideEntry` under `policy`, or an
+   * `event` decided when it happened (a long run, a missed time), sent as is.
+   */
   subject: { kind: 'transition'; transition: StreakTransition } | { kind: 'event'; event: AlertEvent }
+  /** The policy the writer had, stored with the entry. */
   policy: AlertPolicy
+  /** Each owed notifier and where it stands; only `pending` and `failed` ones are sent to. */
   notifiers: NotifierDeliveryState[]
   /** Proves the claim when the outcome is recorded. */
   claimToken: string
 }
 
+/** Which due entries a dispatcher takes, and for how long. */
 export interface ClaimAlertsInput {
   /** Only these jobs' entries; `null` for every job. */
   jobNames: string[] | null
   /** The notifiers this dispatcher has: entries owing none of them are left for another. */
   notifiers: string[]
+  /** At most this many entries, oldest first. */
   limit: number
   /** How long the claim holds; a dispatcher that crashed loses it then. */
   claimMs: number
@@ -236,34 +330,56 @@ export interface AlertDeliveryOutcome extends DeliveryRecord {
   retryAfterMs: number | null
 }
 
+/** A dispatcher's report on one claimed entry. */
 export interface RecordAlertOutcomeInput {
+  /** The claimed entry. */
   alertId: string
+  /**
+   * The token the claim came with. Outcomes under a stale token are still recorded, but it
+   * cannot release a claim another dispatcher now holds.
+   */
   claimToken: string
   /** The decided event's type; `null` when the entry decided no event (it is then settled). */
   eventType: AlertEventType | null
+  /**
+   * One per notifier tried (or expired) this time. `delivered` and `expired` are final: a
+   * later outcome for that notifier is kept with the run but changes nothing.
+   */
   outcomes: AlertDeliveryOutcome[]
 }
 
 /** One alert entry and where each notifier stands with it, as `listAlerts` returns it. */
 export interface AlertRecord {
+  /** The entry's id (`PendingAlert.alertId`). */
   alert_id: string
+  /** The job the entry is about. */
   job_name: string
+  /** The run the entry is about. */
   run_id: string
   /** The decided event's type: null until decided, and for an entry that decided none. */
   event_type: AlertEventType | null
-  /** `pending` until every owed notifier has it (`delivered`) or it expired. */
+  /**
+   * `pending` until every owed notifier has it (`delivered`) or it expired; `no_event` when
+   * the policy decided no event from it (a failure below the threshold, for instance).
+   */
   status: 'pending' | 'delivered' | 'expired' | 'no_event'
+  /** When the entry was written (ISO 8601, the store's clock). */
   created_at: string
+  /** When it is given up if still pending (ISO 8601, the store's clock). */
   expires_at: string
+  /** Each owed notifier and where it stands. */
   notifiers: NotifierDeliveryState[]
 }
 
+/** Which alert entries `listAlerts` returns. */
 export interface ListAlertsInput {
+  /** The job whose entries are listed. */
   jobName: string
   /** At most this many entries, newest first. Default 50. */
   limit?: number
 }
 
+/** How many rows `listRuns` returns. */
 export interface ListRunsOptions {
   /** At most this many rows, newest first. Default 50. */
   limit?: number
@@ -313,6 +429,7 @@ export interface ExecutionLogStore {
   listRuns(jobName: string, options?: ListRunsOptions): Promise<RunRecord[]>
 }
 
+/** What a notifier gets with each event, besides the event. */
 export interface NotifyContext {
   /** Aborted when the notifier's time (`notifyTimeoutMs`) is up: stop sending then. */
   signal: AbortSignal
@@ -320,6 +437,16 @@ export interface NotifyContext {
 
 /** A channel: Slack, email, a log line. `notify` rejects when delivery failed. */
 export interface Notifier {
+  /**
+   * Keys this channel's delivery records and states, so it must be unique among one caller's
+   * notifiers and stay the same across deploys: an entry owed to a name waits for a
+   * dispatcher that has a notifier of that name.
+   */
   readonly name: string
+  /**
+   * Sends one event. Resolve once the channel accepted it; reject when it did not, and it is
+   * retried with backoff. Stop when `context.signal` aborts: the attempt is then `timed_out`.
+   * Delivery is at least once, so the same event can come again after a lost acknowledgement.
+   */
   notify(event: AlertEvent, context: NotifyContext): Promise<void>
 }

@@ -4,6 +4,7 @@ import { hasControlCharacters } from './safe-text.js'
 /** `setTimeout` silently fires at once past this delay, so no duration may exceed it. */
 export const MAX_TIMER_MS = 2_147_483_647
 
+/** A duration option in milliseconds: a positive integer no larger than `MAX_TIMER_MS`. */
 export const durationMs = () => z.number().int().positive().max(MAX_TIMER_MS)
 
 /**

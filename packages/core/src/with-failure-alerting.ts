@@ -8,6 +8,10 @@ import { checkSummary, type JobContext } from './job-context.js'
 import { type ResolvedOptions, resolveOptions, type WithFailureAlertingOptions } from './options.js'
 import type { BeginRunResult, RunSummary } from './ports.js'
 
+/**
+ * The function `withFailureAlerting` wraps. A return (or resolve) records a success and a
+ * throw (or reject) a failure; either comes back to the caller unchanged.
+ */
 export type Job<T> = (context: JobContext) => T | Promise<T>
 
 /**

@@ -1,6 +1,7 @@
 import type { AlertEvent } from '../alert-event.js'
 import type { Notifier, NotifyContext } from '../ports.js'
 
+/** A notifier for tests: it keeps every event it is asked to send. */
 export interface RecordingNotifier extends Notifier {
   /** Every event passed to `notify`, in call order (recorded before `behaviour` runs). */
   readonly events: AlertEvent[]
@@ -8,7 +9,9 @@ export interface RecordingNotifier extends Notifier {
   clear(): void
 }
 
+/** Options of `createRecordingNotifier`. */
 export interface RecordingNotifierOptions {
+  /** The notifier's name. Default `recording`. */
   name?: string
   /** Runs after recording: throw, reject or hang here to simulate a broken channel. */
   behaviour?: (event: AlertEvent, context: NotifyContext) => void | Promise<void>

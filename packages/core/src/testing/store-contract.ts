@@ -39,8 +39,10 @@ function missedInput(jobName: string, alert: AlertSpec | null): RecordMissedRunI
   }
 }
 
+/** Makes the store under test; called once, before the suite's tests. */
 export type StoreFactory = () => ExecutionLogStore | Promise<ExecutionLogStore>
 
+/** Options of `describeExecutionLogStoreContract`. */
 export interface ExecutionLogStoreContractOptions {
   /** Concurrent finishes in the race test. Default 50. */
   concurrency?: number
