@@ -3,12 +3,17 @@ import pg from 'pg'
 import { fromPg } from '../src/db.js'
 import { createHttpReminderSender } from '../src/http-reminder-sender.js'
 import { createReminderDispatchService } from '../src/reminder-dispatch-service.js'
+import { exitWithParent } from './children.js'
 import { naiveDispatch } from './naive-dispatch.js'
 
 // One measured dispatch run in a process of its own, so its peak RSS is its own.
+exitWithParent()
 const [kind, databaseUrl, sinkUrl, nowIso] = process.argv.slice(2) as [string, string, string, string]
 const now = new Date(nowIso)
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
+// Without a listener, an idle connection the server ends (the parent drops this database
+// when the bench fails) is an uncaught 'error' that kills the process mid-report.
+pool.on('error', (error) => console.error(`bench phase: connection lost: ${error.message}`))
 const db = fromPg(pool)
 
 const started = performance.now()
@@ -33,5 +38,5 @@ if (kind === 'idle') {
 }
 const elapsedMs = performance.now() - started
 await pool.end()
-// maxRSS is in kilobytes.
-process.send?.({ sent, elapsedMs, peakRssMb: process.resourceUsage().maxRSS / 1024 })
+// maxRSS is in kilobytes. Exit once sent: the 'disconnect' listener keeps the IPC channel open.
+process.send?.({ sent, elapsedMs, peakRssMb: process.resourceUsage().maxRSS / 1024 }, () => process.exit(0))

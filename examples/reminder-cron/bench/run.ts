@@ -1,10 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { fromPg } from '../src/db.js'
 import { migrate } from '../src/migrate.js'
 import { seedMentorsAndAssignments } from '../src/seed.js'
+import { forkBenchChild, lastWord, nextMessage } from './children.js'
 
 /**
  * End-to-end dispatch against the real PostgreSQL server and a local HTTP push service in
@@ -26,25 +25,26 @@ interface PhaseResult {
   peakRssMb: number
 }
 
-function child(file: string, args: string[] = [], nodeFlags: string[] = []): ChildProcess {
-  return fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: [...process.execArgv, ...nodeFlags] })
-}
-
-function nextMessage<T>(process: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    process.once('message', (message) => resolve(message as T))
-    process.once('exit', (code) => reject(new Error(`child exited with ${code} before answering`)))
-  })
+/**
+ * For the bench's own connections: pg-pool's `end()` resolves before its sockets have
+ * closed, so the forced `drop database` below can end a connection the pool still holds, and
+ * an 'error' event nobody listens to kills the process (3 crashes in 5 runs before this).
+ * 57P01 (terminated by an administrator command) is that drop; anything else is reported.
+ */
+function onConnectionError(error: Error & { code?: string }): void {
+  if (error.code !== '57P01') console.error(`bench: connection lost: ${error.message}`)
 }
 
 async function withDatabase<T>(assignments: number, work: (url: string) => Promise<T>): Promise<T> {
   const name = `cronwarden_bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`
   const admin = new pg.Client({ connectionString: serverUrl })
+  admin.on('error', onConnectionError)
   await admin.connect()
   await admin.query(`create database ${name}`)
   const url = new URL(serverUrl)
   url.pathname = `/${name}`
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 })
+  pool.on('error', onConnectionError)
   try {
     const db = fromPg(pool)
     await migrate(db)
@@ -69,15 +69,21 @@ async function measure(kind: 'batched' | 'naive' | 'idle', assignments: number, 
   return withDatabase(assignments, async (url) => {
     // A small old space: a run whose live memory grew with the table would die here, so a
     // completed run shows memory stays flat (RSS above it is V8 collecting lazily).
-    const phase = child('./phase.ts', [kind, url, sinkUrl, now.toISOString()], [`--max-old-space-size=${heapMb}`])
-    const result = await nextMessage<PhaseResult>(phase)
+    // Its result counts once it has exited: only then are its connections surely closed
+    // before the database is dropped under it.
+    const phase = forkBenchChild(
+      './phase.ts',
+      [kind, url, sinkUrl, now.toISOString()],
+      [`--max-old-space-size=${heapMb}`],
+    )
+    const result = await lastWord<PhaseResult>(phase)
     if (kind !== 'idle' && result.sent !== assignments)
       throw new Error(`${kind}: sent ${result.sent} of ${assignments}`)
     return result
   })
 }
 
-const sink = child('./sink.ts')
+const sink = forkBenchChild('./sink.ts')
 const { url: sinkUrl } = await nextMessage<{ url: string }>(sink)
 try {
   const idle = await measure('idle', 0, sinkUrl)

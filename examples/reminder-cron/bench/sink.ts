@@ -1,6 +1,8 @@
 import { startReminderSink } from '../src/reminder-sink.js'
+import { exitWithParent } from './children.js'
 
 // The push service in its own process, so it does not share the bench's event loop.
+exitWithParent()
 const sink = await startReminderSink()
 process.send?.({ url: sink.url })
 process.on('message', (message) => {

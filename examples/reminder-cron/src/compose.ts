@@ -2,6 +2,7 @@ import { type ExecutionLogStore, type Logger, type Notifier, parseOptions, withF
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.js'
+import { clockSchema } from './options.js'
 import { createReminderDispatchService, type ReminderDispatchServiceOptions } from './reminder-dispatch-service.js'
 import { createReminderJob } from './reminder-job.js'
 import type { ReminderSender } from './reminder-sender.js'
@@ -26,8 +27,14 @@ export interface ReminderCronOptions {
    * `src/alert-sweeper.ts`); doubles per attempt, up to an hour. Default 30 000 (cronwarden's).
    */
   retryDelayMs?: number
-  /** Batch size, concurrency, stale-claim timeout, clock. */
-  dispatch?: Omit<ReminderDispatchServiceOptions, 'db' | 'sender'>
+  /**
+   * One clock for what is due and for cronwarden's alert bookkeeping (delivery attempts,
+   * retries), so a simulation that moves it moves both. The store keeps its own (the
+   * Postgres store's is the database's). Default: the system clock.
+   */
+  now?: () => Date
+  /** Batch size, concurrency, stale-claim timeout. */
+  dispatch?: Omit<ReminderDispatchServiceOptions, 'db' | 'sender' | 'now'>
   /** cronwarden's own log lines. Default: JSON lines. */
   logger?: Logger
   host?: string | null
@@ -44,7 +51,8 @@ const optionsSchema = z.strictObject({
   maxFailedShare: failurePolicySchema.default(0.5),
   lock: z.custom<boolean | { leaseMs?: number }>().default(true),
   retryDelayMs: z.number().optional(),
-  dispatch: z.custom<Omit<ReminderDispatchServiceOptions, 'db' | 'sender'>>().default({}),
+  now: clockSchema.optional(),
+  dispatch: z.custom<Omit<ReminderDispatchServiceOptions, 'db' | 'sender' | 'now'>>().default({}),
   logger: z.custom<Logger>().optional(),
   host: z.string().nullable().default(null),
 })
@@ -55,9 +63,9 @@ const optionsSchema = z.strictObject({
  * Edge Function differ only in what they pass here.
  */
 export function createReminderCron(options: ReminderCronOptions): () => Promise<DispatchSummary> {
-  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, retryDelayMs, dispatch, logger, host } =
+  const { db, sender, store, notifiers, jobName, maxFailedShare, lock, retryDelayMs, now, dispatch, logger, host } =
     parseOptions(optionsSchema, options, 'createReminderCron options')
-  const service = createReminderDispatchService({ ...dispatch, db, sender })
+  const service = createReminderDispatchService({ ...dispatch, db, sender, ...(now ? { now } : {}) })
   return withFailureAlerting(createReminderJob(service, maxFailedShare), {
     jobName,
     store,
@@ -65,6 +73,7 @@ export function createReminderCron(options: ReminderCronOptions): () => Promise<
     lock,
     host,
     ...(retryDelayMs === undefined ? {} : { retryDelayMs }),
+    ...(now ? { now } : {}),
     ...(logger ? { logger } : {}),
   })
 }

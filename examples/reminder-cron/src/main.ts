@@ -1,10 +1,26 @@
+import { parseArgs } from 'node:util'
 import type { Database } from '@cronwarden/supabase-adapter'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { type Db, fromPg, fromPglite } from './db.js'
-import { createSupabaseMonitoring, ensureSlackWebhookSecret, prepareMonitoringSchema } from './monitoring.js'
+import { createVaultSlackNotifier, ensureSlackWebhookSecret } from './monitoring.js'
 import { runScenario } from './scenario.js'
 import { startSlackSink } from './slack-sink.js'
+
+const usage = 'Usage: pnpm example [-- --json]   (--json also prints each alert’s raw Block Kit payload)'
+
+// pnpm forwards `pnpm example -- --json` with the `--` kept, so a lone `--` is not the end of options here.
+let showBlockKit: boolean
+try {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: { json: { type: 'boolean', default: false } },
+  })
+  showBlockKit = values.json
+} catch (error) {
+  console.error(`${(error as Error).message}\n${usage}`)
+  process.exit(2)
+}
 
 // Embedded PGlite by default; DATABASE_URL runs the same scenario against a real (empty) database.
 const url = process.env.DATABASE_URL
@@ -13,6 +29,8 @@ let db: Db
 let close: () => Promise<void>
 if (url) {
   const pool = new pg.Pool({ connectionString: url })
+  // An idle connection the server ends (a restart, an admin) must not end the example.
+  pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`))
   client = pool
   db = fromPg(pool)
   close = () => pool.end()
@@ -25,35 +43,19 @@ if (url) {
   console.log('Using an embedded PGlite database (set DATABASE_URL to use a real one).')
 }
 
-// A local stand-in for the ops channel's incoming webhook: it prints what Slack would show.
-const slack = await startSlackSink((message) => {
-  console.log(`\nSLACK ALERT received by the local webhook: ${String(message.text)}`)
-  console.log(JSON.stringify(message.blocks, null, 2))
-})
+// A local stand-in for the ops channel's incoming webhook; the scenario shows what it receives.
+const slack = await startSlackSink()
 
 try {
-  await prepareMonitoringSchema(client)
   const secret = await ensureSlackWebhookSecret(db, slack.url)
   console.log(
     secret === 'created'
       ? 'Alerts go to a local Slack webhook whose URL is kept in Vault (a local stand-in of Supabase Vault where none exists).'
       : 'Alerts go to the Slack webhook already stored in Vault as ops_slack_webhook_url.',
   )
-  const { runs, deliveriesByKey } = await runScenario({ db, monitoring: createSupabaseMonitoring(client) })
-  const duplicates = [...deliveriesByKey.values()].filter((count) => count > 1).length
-  console.log(`\nThe push service received ${deliveriesByKey.size} distinct reminders, ${duplicates} more than once.`)
-  console.log('\nExecution log (cronwarden.cron_execution_logs), newest first:')
-  console.table(
-    runs.map((run) => ({
-      status: run.status,
-      consecutive_failure_count: run.consecutive_failure_count,
-      summary: run.summary ? JSON.stringify(run.summary) : null,
-      error_message: run.error_message,
-      alerts: run.deliveries
-        .map((delivery) => `${delivery.event_type} via ${delivery.notifier}: ${delivery.status}`)
-        .join(', '),
-    })),
-  )
+  console.log('The cron runs daily at 06:00 UTC; here four days pass in seconds, on a simulated clock.')
+  await runScenario({ db, notifiers: [createVaultSlackNotifier(client)], opsChannel: slack, showBlockKit })
+  if (!showBlockKit) console.log('\nAdd --json (pnpm example -- --json) to also see the raw Block Kit payload.')
 } catch (error) {
   console.error(`The example stopped: ${error instanceof Error ? error.message : String(error)}`)
   process.exitCode = 1

@@ -19,10 +19,12 @@ export const SLACK_WEBHOOK_SECRET = 'ops_slack_webhook_url'
  * cronwarden adapter takes; apply its migrations first (`prepareMonitoringSchema`).
  */
 export function createSupabaseMonitoring(client: Database): Monitoring {
-  return {
-    store: createSupabaseStore({ db: client }),
-    notifiers: [createSlackNotifier({ webhookUrl: vaultSecret(client, SLACK_WEBHOOK_SECRET) })],
-  }
+  return { store: createSupabaseStore({ db: client }), notifiers: [createVaultSlackNotifier(client)] }
+}
+
+/** The Slack notifier whose webhook URL is read from Vault each time an alert is sent. */
+export function createVaultSlackNotifier(client: Database): Notifier {
+  return createSlackNotifier({ webhookUrl: vaultSecret(client, SLACK_WEBHOOK_SECRET) })
 }
 
 /** cronwarden's tables and functions, in their own schema; idempotent. */

@@ -159,7 +159,8 @@ describe.skipIf(!hasServer)(
           store,
           notifiers: [],
           lock: false,
-          dispatch: { now: () => today, batchSize: 40, concurrency: 16 },
+          now: () => today,
+          dispatch: { batchSize: 40, concurrency: 16 },
           logger: silentLogger,
         })(),
       )
