@@ -1,13 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { clipText, describeError, redactError } from '@cronwarden/core/plugin'
-import {
-  type FetchFunction,
-  IncomingWebhook,
-  IncomingWebhookHTTPError,
-  IncomingWebhookRequestError,
-} from '@slack/webhook'
-import { SlackNotifierError } from './errors.js'
 import { parseRetryAfter } from './retry-after.js'
+import { createRetryPolicy, type RetryableFailure } from './retry-policy.js'
+import { abortedError, httpError, networkError, timeoutError } from './send-errors.js'
 import type { SlackMessage } from './slack-message.js'
 import { createWebhookRedactor } from './slack-redaction.js'
 
@@ -24,182 +18,63 @@ export interface PostOptions {
   startedAt: number
 }
 
-type Failure = { kind: 'retryable'; error: SlackNotifierError } | { kind: 'rate_limited'; waitMs: number | undefined }
-
 /**
- * Posts one message with a bounded total time. `@slack/webhook` does the request (its own
- * retries are off, and its `timeout` is always set to the time left); the retry policy is
- * here because the library never retries a 429 and does not expose `Retry-After`.
+ * Posts one message with Node's fetch. One signal ends everything at the deadline or when the
+ * caller aborts: the request, reading the answer and the wait between attempts.
  */
 export async function postMessage(message: SlackMessage, options: PostOptions): Promise<void> {
   const redact = createWebhookRedactor(options.url)
   const deadline = AbortSignal.timeout(Math.max(1, Math.ceil(remaining(options))))
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
-  let attempts = 0
-  let failures = 0
-  let rateLimited = false
+  const stopped = (attempts: number) =>
+    options.signal?.aborted ? abortedError(options.signal, attempts) : timeoutError(options.timeoutMs, attempts)
+  const policy = createRetryPolicy(options)
+  const body = JSON.stringify(message)
 
-  for (;;) {
-    const left = remaining(options)
-    if (left <= 0) throw stopped(options, attempts)
-    attempts++
-    const failure = await attempt(message, options, signal, left, redact, attempts).catch((error: unknown) => {
-      if (options.signal?.aborted || deadline.aborted) throw stopped(options, attempts)
-      throw error
+  for (let attempts = 1; ; attempts++) {
+    if (signal.aborted || remaining(options) <= 0) throw stopped(attempts - 1)
+    const failure = await attempt(options.url, body, signal, redact, attempts).catch((error: unknown) => {
+      throw signal.aborted ? stopped(attempts) : error
     })
     if (failure === undefined) return
-    if (options.signal?.aborted || deadline.aborted) throw stopped(options, attempts)
-
-    let waitMs: number
-    if (failure.kind === 'rate_limited') {
-      waitMs = failure.waitMs ?? options.retryDelayMs
-      if (rateLimited || waitMs >= remaining(options)) {
-        const left = Math.max(0, Math.round(remaining(options)))
-        const asked = failure.waitMs === undefined ? `without a Retry-After` : `and asked to wait ${failure.waitMs} ms`
-        const why = rateLimited ? 'a second time' : `${asked}, more than the ${left} ms left`
-        throw new SlackNotifierError(`Slack rate-limited the alert (HTTP 429) ${why}`, {
-          code: 'rate_limited',
-          status: 429,
-          attempts,
-        })
-      }
-      rateLimited = true
-    } else {
-      failures++
-      waitMs = options.retryDelayMs * 2 ** (failures - 1)
-      // A retry that cannot start before the deadline would only turn the error into a timeout.
-      if (failures > options.maxRetries || waitMs >= remaining(options)) throw failure.error
-    }
-    try {
-      await sleep(waitMs, undefined, { signal })
-    } catch {
-      throw stopped(options, attempts)
-    }
+    if (signal.aborted) throw stopped(attempts)
+    const decision = policy(failure, remaining(options), attempts)
+    if ('fail' in decision) throw decision.fail
+    await sleep(decision.retryInMs, undefined, { signal }).catch(() => {
+      throw stopped(attempts)
+    })
   }
 }
 
-/** One request; resolves with what went wrong (undefined on success), rejects when final. */
+const HEADERS = { 'content-type': 'application/json', 'user-agent': 'cronwarden-slack-notifier' }
+
+/** One request: resolves when delivered or worth retrying, rejects when the send is over. */
 async function attempt(
-  message: SlackMessage,
-  options: PostOptions,
+  url: string,
+  body: string,
   signal: AbortSignal,
-  timeoutMs: number,
   redact: (text: string) => string,
   attempts: number,
-): Promise<Failure | undefined> {
-  let retryAfter: string | null = null
-  // Our fetch adds the caller's signal and reads Retry-After, which the library's error drops.
-  const fetchWithSignal: FetchFunction = async (input, init) => {
-    const signals = init?.signal ? [init.signal, signal] : [signal]
-    const response = await fetch(input, { ...init, signal: AbortSignal.any(signals) })
-    retryAfter = response.headers.get('retry-after')
-    return response
-  }
-  const webhook = new IncomingWebhook(options.url, {
-    timeout: Math.max(1, Math.ceil(timeoutMs)),
-    fetch: fetchWithSignal,
-    retryConfig: { retries: 0 },
-  })
+): Promise<RetryableFailure | undefined> {
+  let response: Response
   try {
-    await webhook.send(message)
-    return undefined
+    // A redirect is refused (a network error), as @slack/webhook did: Slack's webhooks do not
+    // redirect, and following one would post the alert somewhere Slack did not say.
+    response = await fetch(url, { method: 'POST', headers: HEADERS, body, signal, redirect: 'error' })
   } catch (error) {
-    if (error instanceof IncomingWebhookHTTPError) {
-      if (error.statusCode === 429) return { kind: 'rate_limited', waitMs: parseRetryAfter(retryAfter) }
-      const httpError = describeHttpError(error, redact, attempts)
-      if (error.statusCode >= 500) return { kind: 'retryable', error: httpError }
-      throw httpError
-    }
-    if (error instanceof IncomingWebhookRequestError) {
-      const original = error.original
-      if (original.name === 'TimeoutError') throw timeoutError(options.timeoutMs, attempts)
-      const reason = redact(describeNetworkError(original))
-      return {
-        kind: 'retryable',
-        error: new SlackNotifierError(`Could not reach Slack: ${reason} (${plural(attempts, 'attempt')})`, {
-          code: 'network_error',
-          attempts,
-          cause: redactError(original, redact),
-        }),
-      }
-    }
-    throw new SlackNotifierError(`Sending to Slack failed: ${redact(describeError(error))}`, {
-      code: 'network_error',
-      attempts,
-      cause: redactError(error, redact),
-    })
+    if (signal.aborted) throw error
+    return { kind: 'unavailable', error: networkError(error, redact, attempts) }
   }
-}
-
-/** Slack's own error texts are short codes; a longer body is an HTML page or a proxy's error. */
-const MAX_SLACK_ERROR_LENGTH = 200
-
-/** What each documented webhook error means for the person who has to fix it. */
-const HINTS: Record<string, string> = {
-  invalid_blocks: 'Slack refused the message layout',
-  invalid_payload: 'Slack could not read the message',
-  no_service: 'the webhook was removed or the URL is wrong: create a new one',
-  no_team: 'the workspace of the webhook no longer exists',
-  channel_not_found: "the webhook's channel no longer exists",
-  channel_is_archived: "the webhook's channel is archived",
-  action_prohibited: 'an admin restricted posting to the channel',
-  invalid_token: 'the webhook was revoked: create a new one',
-  team_disabled: 'the workspace is disabled',
-  posting_to_general_channel_denied: 'only admins may post to that channel',
-}
-
-function describeHttpError(
-  error: IncomingWebhookHTTPError,
-  redact: (text: string) => string,
-  attempts: number,
-): SlackNotifierError {
-  // Cut between code points: half an emoji would make the stored message malformed.
-  const body = clipText(redact(error.body.trim()), MAX_SLACK_ERROR_LENGTH)
-  const slackError = body === '' ? null : body
-  const hint = slackError === null ? undefined : HINTS[slackError]
-  const detail = slackError === null ? '' : `: ${slackError}${hint ? ` (${hint})` : ''}`
-  return new SlackNotifierError(`Slack rejected the alert with HTTP ${error.statusCode}${detail}`, {
-    code: 'http_error',
-    status: error.statusCode,
-    slackError,
-    attempts,
-  })
-}
-
-function describeNetworkError(error: Error): string {
-  const cause = error.cause
-  if (cause instanceof Error) {
-    const code = (cause as { code?: unknown }).code
-    return typeof code === 'string' ? `${error.message} (${code})` : `${error.message} (${cause.message})`
+  // Slack answers with a short text ('ok', 'invalid_blocks'). Read to the end so the
+  // connection can be reused; a connection cut meanwhile only loses that text.
+  const text = await response.text().catch(() => '')
+  if (response.ok) return undefined
+  if (response.status === 429) {
+    return { kind: 'rate_limited', retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) }
   }
-  return error.message
-}
-
-function stopped(options: PostOptions, attempts: number): SlackNotifierError {
-  if (options.signal?.aborted) {
-    const reason: unknown = options.signal.reason
-    return new SlackNotifierError(`Sending to Slack was aborted: ${describeError(reason)}`, {
-      code: 'aborted',
-      attempts,
-      // The caller's own reason (core's NotifyTimeoutError); it never held the URL.
-      cause: reason,
-    })
-  }
-  return timeoutError(options.timeoutMs, attempts)
-}
-
-function timeoutError(timeoutMs: number, attempts: number): SlackNotifierError {
-  return new SlackNotifierError(
-    `Slack did not answer within ${timeoutMs} ms (timeoutMs, ${plural(attempts, 'attempt')})`,
-    {
-      code: 'timeout',
-      attempts,
-    },
-  )
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
+  const failure = httpError(response.status, text, redact, attempts)
+  if (response.status >= 500) return { kind: 'unavailable', error: failure }
+  throw failure
 }
 
 function remaining(options: PostOptions): number {

@@ -1,5 +1,6 @@
 import { describeError, redactError } from '@cronwarden/core/plugin'
 import { SlackNotifierError } from './errors.js'
+import { abortedError } from './send-errors.js'
 import { redactAnyUrl } from './slack-redaction.js'
 
 /** A webhook URL, or a function resolving it at each send (e.g. `vaultSecret(db, name)`). */
@@ -71,12 +72,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, t
     }, timeoutMs)
     const onAbort = () => {
       cleanup()
-      reject(
-        new SlackNotifierError(`Sending to Slack was aborted: ${describeError(signal?.reason)}`, {
-          code: 'aborted',
-          cause: signal?.reason,
-        }),
-      )
+      if (signal) reject(abortedError(signal, 0))
     }
     const cleanup = () => {
       clearTimeout(timer)

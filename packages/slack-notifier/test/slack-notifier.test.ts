@@ -145,6 +145,28 @@ describe('createSlackNotifier', () => {
     expectNoSecret(error, url)
   })
 
+  it('does not follow a redirect: the alert goes only to the webhook URL', async () => {
+    const slack = await serve([{ status: 302, headers: { location: '/elsewhere' } }])
+    const error = await rejection(
+      createSlackNotifier({ webhookUrl: slack.url(), maxRetries: 0 }).notify(failuresEvent, context()),
+    )
+    expect(error).toMatchObject({ code: 'network_error', attempts: 1 })
+    expect(error.message).toMatch(/redirect/)
+    expect(slack.requests.map((request) => request.path)).toEqual(['/services/T000/B000/secretTOKEN123'])
+  })
+
+  it('hides the URL when fetch refuses it in its own error (credentials in the URL)', async () => {
+    const slack = await serve()
+    const url = slack.url().replace('http://', 'http://user:pa55@')
+    const error = await rejection(
+      createSlackNotifier({ webhookUrl: url, maxRetries: 0 }).notify(failuresEvent, context()),
+    )
+    expect(error).toMatchObject({ code: 'network_error' })
+    expect(error.message).toContain('[webhook URL]')
+    expectNoSecret(error, url)
+    expect(inspect(error, { depth: 10 })).not.toContain('pa55')
+  })
+
   it('ends at timeoutMs when the server never answers', async () => {
     const slack = await serve(['hang', 'hang', 'hang'])
     const error = await rejection(
