@@ -1,4 +1,5 @@
 import { packageBuild } from '../../tsup.shared.js'
 
-// `import.meta.url` locates the shipped migrations; the shim makes it work in the CJS build.
-export default packageBuild({ shims: true })
+// No shims: nothing in src/ locates files (the migrations are compiled in), so the CJS build
+// needs no `import.meta.url`.
+export default packageBuild()

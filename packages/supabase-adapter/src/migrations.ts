@@ -1,7 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
 import { type Database, sqlRunner } from './database.js'
 import { MigrationError } from './errors.js'
+import { bundledMigrations } from './generated/migrations.js'
 
 export interface Migration {
   version: number
@@ -10,22 +9,20 @@ export interface Migration {
   sql: string
 }
 
-// Shipped next to `dist/` (and `src/`), so the same relative path works from both.
-const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url))
+// The SQL of migrations/*.sql compiled into the code (`pnpm migrations:generate`): a bundled
+// app (esbuild, the Supabase Edge bundler) ships no migrations/ folder to read at run time.
+const shipped: readonly Migration[] = bundledMigrations
 
 /** Both `migrate` and concurrent callers of it serialise on this transaction-scoped lock. */
 const MIGRATION_LOCK_KEY = 7_245_190_331
 
-/** The SQL files shipped in the package, in order; copy them into `supabase/migrations`. */
+/**
+ * The migrations, in order: the same as the `.sql` files shipped in `migrations/`, which can
+ * be copied into `supabase/migrations` instead of calling `migrate`.
+ */
 export async function listMigrations(): Promise<Migration[]> {
-  const names = (await readdir(migrationsDir)).filter((name) => /^\d{4}_[a-z0-9_]+\.sql$/.test(name)).sort()
-  return Promise.all(
-    names.map(async (name) => ({
-      version: Number(name.slice(0, 4)),
-      name,
-      sql: await readFile(migrationsDir + name, 'utf8'),
-    })),
-  )
+  // Copies, so a caller that edits what it got cannot change what `migrate` applies.
+  return shipped.map((migration) => ({ ...migration }))
 }
 
 /**

@@ -1,0 +1,1341 @@
+// Generated from migrations/*.sql by `pnpm --filter @cronwarden/supabase-adapter migrations:generate`; do not edit.
+
+export const bundledMigrations = [
+  {
+    version: 0,
+    name: '0000_migrations_table.sql',
+    sql: `-- cronwarden execution log, 0000: the table \`migrate(db)\` uses to remember applied files.
+-- Harmless when the files are applied as plain Supabase migrations instead.
+create schema if not exists cronwarden;
+revoke all on schema cronwarden from public;
+
+create table if not exists cronwarden.schema_migrations (
+  version integer primary key,
+  name text not null,
+  applied_at timestamptz not null default now()
+);
+revoke all on cronwarden.schema_migrations from public;
+`,
+  },
+  {
+    version: 1,
+    name: '0001_execution_log.sql',
+    sql: `-- cronwarden execution log, 0001: the tables, their indexes and the store's functions.
+--
+-- Usable as a plain Supabase migration (copy it into supabase/migrations) or applied by
+-- \`migrate(db)\`. Re-runnable: every statement is idempotent.
+--
+-- Everything lives in its own schema, not \`public\`, so the Supabase Data API does not expose
+-- it, and no privilege is granted to \`anon\` or \`authenticated\` (or PUBLIC). Callers connect
+-- as the schema owner (the \`postgres\` role behind SUPABASE_DB_URL).
+--
+-- Each store operation is ONE function call, so it is one round trip and one transaction,
+-- needs no session state, and works through a transaction-mode pooler. Timestamps are
+-- truncated to milliseconds, the precision JavaScript can hold, so durations computed here
+-- and in JavaScript agree, and they cross to JavaScript as epoch milliseconds.
+--
+-- Sections:
+--   1. tables and indexes          4. the run lifecycle: begin, heartbeat, finish
+--   2. expression helpers          5. alert entries: claim, outcome, listing
+--   3. the job lock, alert writes  6. pg_cron monitoring, retention, listing, privileges
+
+create schema if not exists cronwarden;
+revoke all on schema cronwarden from public;
+
+-------------------------------------------------------------------------------------------
+-- 1. Tables and indexes
+-------------------------------------------------------------------------------------------
+
+-- One row per job: the streak, the runs still running, the alert entries not yet settled.
+-- Every write of a job's row happens under the job's lock (lock_job below), except the
+-- relative decrement of pending_alerts when an entry settles, which cannot lose an update.
+create table if not exists cronwarden.cron_job_state (
+  job_name text primary key,
+  consecutive_failure_count integer not null default 0 check (consecutive_failure_count >= 0),
+  last_success_at timestamptz,
+  -- Start of the first failed run of the current streak (null while healthy).
+  down_since timestamptz,
+  -- Runs of this job still running, and a lower bound of their start times. A begin with
+  -- nothing running reads only this row; otherwise it looks among the job's runs started
+  -- since open_since. This replaces an index on status: every finish changes status, so such
+  -- an index made every finish a non-HOT update whose dead index entries piled up until
+  -- VACUUM (27,000 read per begin after 120,000 runs of one job with autovacuum late).
+  open_runs integer not null default 0,
+  open_since timestamptz,
+  -- Alert entries of this job still 'pending': begin_run reports it without another query,
+  -- so a caller knows whether there is anything left to deliver.
+  pending_alerts integer not null default 0,
+  updated_at timestamptz not null default now()
+)
+-- Every finish updates its job's row: leave room on the page for HOT updates.
+with (fillfactor = 50);
+
+comment on column cronwarden.cron_job_state.open_runs is
+  'Runs of this job still running. Kept by begin_run and finish_run, under the job''s lock.';
+comment on column cronwarden.cron_job_state.open_since is
+  'No running run of this job started before this time (null when open_runs = 0).';
+comment on column cronwarden.cron_job_state.pending_alerts is
+  'Alert entries of this job with status pending: +1 when one is written, -1 when it settles.';
+
+-- One row per run, as the mission names it. 'missed' rows are scheduled times at which no
+-- run started (checkMissedRuns): they never touch the streak or the lease.
+create table if not exists cronwarden.cron_execution_logs (
+  run_id text primary key,
+  -- Insertion order, to order runs that started in the same millisecond.
+  id bigint generated always as identity,
+  job_name text not null,
+  status text not null check (status in ('running', 'succeeded', 'failed', 'skipped', 'abandoned', 'missed')),
+  -- Whether the run holds the job's lease: a live exclusive run makes others 'skipped'.
+  exclusive boolean not null default false,
+  started_at timestamptz not null,
+  finished_at timestamptz,
+  duration_ms bigint,
+  -- While running: without a heartbeat by then, the run counts as crashed.
+  lease_expires_at timestamptz,
+  error_message text,
+  -- The job's streak after this run closed: null while running and for skipped rows.
+  consecutive_failure_count integer,
+  last_success_at timestamptz,
+  -- For skipped rows: the run that held the lease.
+  holder_run_id text,
+  -- Host name or invocation id of the process that ran it.
+  host text,
+  summary jsonb,
+  -- Every delivery attempt of every alert about this run, oldest first.
+  deliveries jsonb not null default '[]'::jsonb
+)
+-- Heartbeats, finishes and delivery records update rows in place: leave room for HOT updates.
+with (fillfactor = 90);
+
+-- "Latest runs of job X" (listRuns, dashboards), and a job's running runs since open_since.
+-- Deliberately the only index besides the primary key: nothing a finish changes is indexed,
+-- so a finish is a HOT update, which PostgreSQL cleans up page by page without VACUUM.
+create index if not exists cron_execution_logs_job_started_idx
+  on cronwarden.cron_execution_logs (job_name, started_at desc, id desc);
+
+-- The alert outbox: one entry per transition or event that may deserve an alert, written in
+-- the same transaction as the transition, so a decided alert survives any crash after it.
+-- Core decides the events from \`subject\` and \`policy\` (the policy stays in one place); a
+-- dispatcher claims the entry, delivers it to each owed notifier, and records the outcomes.
+create table if not exists cronwarden.cron_alerts (
+  alert_id bigint generated always as identity primary key,
+  job_name text not null,
+  -- The run the entry is about; its deliveries are appended to that run's row.
+  run_id text not null,
+  created_at timestamptz not null,
+  -- After this the entry is given up as expired: recorded, never sent.
+  expires_at timestamptz not null,
+  -- {"kind": "transition", "transition": {...}} (times as epoch ms) or {"kind": "event", "event": {...}}.
+  subject jsonb not null,
+  -- {"failureThreshold": n, "notifyOnRecovery": bool}: decided the same by any dispatcher.
+  policy jsonb not null,
+  -- One state per owed notifier: {notifier, status (pending, failed, delivered, expired),
+  -- attempts, last_error, last_attempt_at, next_attempt_at}, times as epoch ms. Empty when
+  -- written by SQL-side ingestion without names: owed to the first dispatcher that claims it.
+  notifiers jsonb not null,
+  -- The decided event's type, once a dispatcher decided it.
+  event_type text,
+  status text not null default 'pending' check (status in ('pending', 'delivered', 'expired', 'no_event')),
+  -- A dispatcher's claim: others skip the entry until claimed_until.
+  claim_token uuid,
+  claimed_until timestamptz,
+  -- The earliest next attempt of its open notifiers: lets a claim pass over entries whose
+  -- retries are all in the future without unpacking their notifier states.
+  next_attempt_at timestamptz
+)
+-- Claims and failed attempts update entries in place.
+with (fillfactor = 90);
+
+-- What a claim reads: pending entries, oldest first. Small, since entries settle quickly.
+create index if not exists cron_alerts_pending_idx
+  on cronwarden.cron_alerts (created_at, alert_id)
+  where status = 'pending';
+-- "Latest alerts of job X" (listAlerts).
+create index if not exists cron_alerts_job_created_idx
+  on cronwarden.cron_alerts (job_name, created_at desc, alert_id desc);
+
+-- pg_cron monitoring (section 6). Neither pg_cron nor pg_net has to be installed for these:
+-- their tables are only looked up when ingest_pg_cron runs.
+
+-- How far ingestion has read, per pg_cron job.
+create table if not exists cronwarden.pg_cron_cursor (
+  jobid bigint primary key,
+  last_runid bigint not null
+);
+
+-- When an in-progress pg_cron row was first seen (pg_cron may not have set start_time yet),
+-- to tell a slow run from a stuck one.
+create table if not exists cronwarden.pg_cron_first_seen (
+  runid bigint primary key,
+  first_seen_at timestamptz not null default now()
+);
+
+-- pg_net requests made by scheduled commands, tied to the pg_cron backend that made them:
+--   select cronwarden.track_pg_net(net.http_post(...));
+-- matches each trigger to its own HTTP response exactly.
+create table if not exists cronwarden.pg_net_requests (
+  request_id bigint primary key,
+  backend_pid integer not null,
+  requested_at timestamptz not null default clock_timestamp()
+);
+
+-------------------------------------------------------------------------------------------
+-- 2. Expression helpers
+-------------------------------------------------------------------------------------------
+
+-- Small expression helpers. They are plain SQL without a pinned search_path ON PURPOSE: that
+-- lets PostgreSQL inline them into the calling statement (a SET clause prevents inlining and
+-- costs a settings save/restore per call). They only call pg_catalog built-ins and each
+-- other, and are only used by the functions below, which pin search_path, so every name in
+-- an inlined body resolves under search_path = ''. A body more volatile than its declaration
+-- is never inlined (it would run as a separate query), hence the declared volatility of each.
+
+-- Epoch milliseconds: a timezone-free, driver-independent way to hand times to JavaScript.
+-- Read through UTC wall time because extract() on timestamptz is only STABLE.
+create or replace function cronwarden.epoch_ms(ts timestamptz)
+returns bigint
+language sql
+immutable
+as $$ select (extract(epoch from (ts at time zone 'UTC')) * 1000)::bigint $$;
+
+-- Error messages are stored whole up to 8000 characters; longer ones keep their head and a
+-- marker saying how much was cut, so one runaway stack trace cannot bloat the log.
+create or replace function cronwarden.clip_error(message text)
+returns text
+language sql
+immutable
+as $$
+  select case
+    when message is null or length(message) <= 8000 then message
+    -- Concatenation, not format(): format() is only STABLE and would stop the inlining.
+    else left(message, 8000) || ' [truncated ' || (length(message) - 8000)::text || ' characters]'
+  end
+$$;
+
+-- A notifier owed an entry and not tried yet: due at once. (jsonb_build_object is STABLE.)
+create or replace function cronwarden.pending_state(p_notifier text, p_at timestamptz)
+returns jsonb
+language sql
+stable
+as $$
+  select jsonb_build_object(
+    'notifier', p_notifier,
+    'status', 'pending',
+    'attempts', 0,
+    'last_error', null,
+    'last_attempt_at', null,
+    'next_attempt_at', cronwarden.epoch_ms(p_at)
+  )
+$$;
+
+-- An alert entry as claims and listings hand it to JavaScript (a PendingAlert or an AlertRecord).
+create or replace function cronwarden.alert_json(p_entry cronwarden.cron_alerts, p_now timestamptz)
+returns jsonb
+language sql
+stable
+as $$
+  select jsonb_build_object(
+    'alert_id', p_entry.alert_id::text,
+    'job_name', p_entry.job_name,
+    'run_id', p_entry.run_id,
+    'created_at', cronwarden.epoch_ms(p_entry.created_at),
+    'expires_at', cronwarden.epoch_ms(p_entry.expires_at),
+    'expired', p_entry.expires_at <= p_now,
+    'subject', p_entry.subject,
+    'policy', p_entry.policy,
+    'notifiers', p_entry.notifiers,
+    'event_type', p_entry.event_type,
+    'status', p_entry.status,
+    'claim_token', p_entry.claim_token::text
+  )
+$$;
+
+-------------------------------------------------------------------------------------------
+-- 3. The job lock, and writing alert entries
+-------------------------------------------------------------------------------------------
+
+-- The job's lock. Everything that writes a job's row or closes one of its runs takes it:
+-- begin_run, finish_run (and through it abandoning and pg_cron ingestion), and the functions
+-- that write alert entries outside a transition. Under it the functions read the rows and
+-- write them back with short plain statements and no row locks (each would cost a WAL
+-- record, and one large statement costs more to start than several small ones).
+-- Transaction-scoped, so safe behind a pooler (session-level advisory locks are not).
+-- It only helps at READ COMMITTED, where each later statement reads with a fresh snapshot,
+-- so it sees what was committed before the lock was granted; at a stricter level the
+-- caller's reads would predate the lock, so refuse.
+create or replace function cronwarden.lock_job(p_job_name text, p_caller text)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if pg_catalog.current_setting('transaction_isolation') <> 'read committed' then
+    raise exception '%: needs READ COMMITTED, the transaction is %',
+      p_caller, pg_catalog.current_setting('transaction_isolation') using errcode = '25000';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('cronwarden.job:' || p_job_name, 0));
+end
+$$;
+
+-- Writes one alert entry. p_alert is an AlertSpec:
+--   {"policy": {...}, "notifiers": ["slack", ...], "ttlMs": n, "claimMs": n}.
+-- Claimed by its writer (p_claimed) when the writer delivers it next, so no sweeper sends it
+-- meanwhile; a writer that crashed loses the claim after claimMs. Returns only what the
+-- writer cannot know ({alert_id, created_at, claim_token}): the rest of a new entry follows
+-- from the spec, and building the whole entry as JSON here cost a finish a tenth of its CPU.
+-- The caller counts the entry in its job's pending_alerts (finish_run does it in the update
+-- it makes anyway).
+create or replace function cronwarden.write_alert(
+  p_job_name text,
+  p_run_id text,
+  p_subject jsonb,
+  p_alert jsonb,
+  p_now timestamptz,
+  p_claimed boolean
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_owed jsonb := '[]';
+  v_written jsonb;
+begin
+  -- A loop of simple expressions rather than an aggregate over jsonb_array_elements: each
+  -- subquery starts an executor of its own, which cost a finish more than the loop does.
+  for i in 0 .. jsonb_array_length(p_alert->'notifiers') - 1 loop
+    v_owed := v_owed || jsonb_build_array(cronwarden.pending_state(p_alert->'notifiers'->>i, p_now));
+  end loop;
+  insert into cronwarden.cron_alerts
+    (job_name, run_id, created_at, expires_at, subject, policy, notifiers, claim_token, claimed_until, next_attempt_at)
+  values (
+    p_job_name,
+    p_run_id,
+    p_now,
+    p_now + (p_alert->>'ttlMs')::bigint * interval '1 millisecond',
+    p_subject,
+    -- Rebuilt rather than copied, so a malformed spec fails here and not in every dispatcher.
+    jsonb_build_object(
+      'failureThreshold', (p_alert->'policy'->>'failureThreshold')::integer,
+      'notifyOnRecovery', (p_alert->'policy'->>'notifyOnRecovery')::boolean
+    ),
+    v_owed,
+    case when p_claimed then gen_random_uuid() end,
+    case when p_claimed then p_now + (p_alert->>'claimMs')::bigint * interval '1 millisecond' end,
+    p_now
+  )
+  returning jsonb_build_object(
+    'alert_id', alert_id::text,
+    'created_at', cronwarden.epoch_ms(created_at),
+    'claim_token', claim_token::text
+  ) into v_written;
+  return v_written;
+end
+$$;
+
+-- Counts an entry written outside a transition (a missed run, an event) in its job's row,
+-- creating the row for a job never seen. Called under the job's lock.
+create or replace function cronwarden.count_pending_alert(p_job_name text, p_now timestamptz)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update cronwarden.cron_job_state set pending_alerts = pending_alerts + 1 where job_name = p_job_name;
+  if not found then
+    insert into cronwarden.cron_job_state (job_name, pending_alerts, updated_at) values (p_job_name, 1, p_now);
+  end if;
+end
+$$;
+
+-------------------------------------------------------------------------------------------
+-- 4. The run lifecycle
+-------------------------------------------------------------------------------------------
+
+-- finishRun: under the job's lock, closes one running run with the job's new streak, writes
+-- the streak to the job's row (which releases the run's lease), and writes an alert entry
+-- when p_alert is given and the transition could lead to an event: a failure or an abandon
+-- (it may reach the threshold), or a success that ended a streak (a recovery). Never for a
+-- success after a success. Returns {"transition": {...}, "alert": {...} or null}, the alert
+-- as write_alert returns it, or null when the run is not running any more (a later run
+-- closed it as abandoned), so an outcome is never counted twice.
+-- begin_run's abandon step and pg_cron ingestion call it too, with status 'abandoned' or
+-- the time the run really ended (p_finished_at), and entries written unclaimed (p_claim).
+create or replace function cronwarden.finish_run(
+  p_job_name text,
+  p_run_id text,
+  p_status text,
+  p_error_message text,
+  p_summary jsonb,
+  p_alert jsonb default null,
+  p_finished_at timestamptz default null,
+  p_claim boolean default true
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_succeeded boolean := p_status = 'succeeded';
+  v_now timestamptz;
+  v_count integer;
+  v_down_since timestamptz;
+  v_last_success timestamptz;
+  v_end timestamptz;
+  v_new_count integer;
+  v_started timestamptz;
+  v_finished timestamptz;
+  v_duration bigint;
+  v_error text;
+  v_new_down_since timestamptz;
+  v_new_last_success timestamptz;
+  v_writes_alert boolean;
+  v_transition jsonb;
+  v_alert jsonb;
+begin
+  if p_status not in ('succeeded', 'failed', 'abandoned') then
+    raise exception 'finish_run: p_status must be succeeded, failed or abandoned, got %', p_status
+      using errcode = '22023';
+  end if;
+  perform cronwarden.lock_job(p_job_name, 'finish_run');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  select consecutive_failure_count, down_since, last_success_at into v_count, v_down_since, v_last_success
+  from cronwarden.cron_job_state where job_name = p_job_name;
+  v_count := coalesce(v_count, 0);
+  v_new_count := case when v_succeeded then 0 else v_count + 1 end;
+  v_end := coalesce(p_finished_at, v_now);
+
+  -- \`(job_name = ...) is true\` rather than \`job_name = ...\`: no index can serve it, so the
+  -- plan is always the primary key. PL/pgSQL caches a generic plan after a few calls; one
+  -- made while the table was nearly empty used the (job_name, started_at) index, and then
+  -- every finish read all of the job's runs (3.5 ms per run after 8,000 runs of one job).
+  update cronwarden.cron_execution_logs as log set
+    status = p_status,
+    finished_at = greatest(v_end, log.started_at),
+    duration_ms = cronwarden.epoch_ms(greatest(v_end, log.started_at)) - cronwarden.epoch_ms(log.started_at),
+    lease_expires_at = null,
+    error_message = cronwarden.clip_error(p_error_message),
+    consecutive_failure_count = v_new_count,
+    last_success_at = case when v_succeeded then greatest(v_end, log.started_at) else v_last_success end,
+    summary = p_summary
+  where log.run_id = p_run_id and (log.job_name = p_job_name) is true and log.status = 'running'
+  returning log.started_at, log.finished_at, log.duration_ms, log.error_message
+  into v_started, v_finished, v_duration, v_error;
+  if not found then
+    return null;
+  end if;
+
+  v_writes_alert := p_alert is not null and (not v_succeeded or v_count > 0);
+  -- down_since: the start of the streak's first failure; a success ends the streak.
+  v_new_down_since := case when v_succeeded then null when v_count = 0 then v_started else v_down_since end;
+  v_new_last_success := case when v_succeeded then v_finished else v_last_success end;
+  update cronwarden.cron_job_state set
+    consecutive_failure_count = v_new_count,
+    last_success_at = v_new_last_success,
+    down_since = v_new_down_since,
+    updated_at = v_finished,
+    -- Not below 0: pg_cron ingestion closes rows it inserted itself, without begin_run.
+    open_runs = greatest(open_runs - 1, 0),
+    open_since = case when open_runs <= 1 then null else open_since end,
+    pending_alerts = pending_alerts + v_writes_alert::integer
+  where job_name = p_job_name;
+  if not found then
+    -- A job whose runs never went through begin_run (pg_cron ingestion) gets its row here.
+    insert into cronwarden.cron_job_state
+      (job_name, consecutive_failure_count, last_success_at, down_since, pending_alerts, updated_at)
+    values (p_job_name, v_new_count, v_new_last_success, v_new_down_since, v_writes_alert::integer, v_finished);
+  end if;
+
+  -- The transition as JSON for the store (StreakTransition), also the entry's subject.
+  v_transition := jsonb_build_object(
+    'run_id', p_run_id,
+    'status', p_status,
+    'started_at', cronwarden.epoch_ms(v_started),
+    'finished_at', cronwarden.epoch_ms(v_finished),
+    'duration_ms', v_duration,
+    'error_message', v_error,
+    'previous_failure_count', v_count,
+    'consecutive_failure_count', v_new_count,
+    'last_success_at', cronwarden.epoch_ms(v_new_last_success),
+    -- For a success: the start of the streak it ended.
+    'down_since', cronwarden.epoch_ms(case when v_succeeded then v_down_since else v_new_down_since end)
+  );
+  if v_writes_alert then
+    v_alert := cronwarden.write_alert(p_job_name, p_run_id,
+      jsonb_build_object('kind', 'transition', 'transition', v_transition), p_alert, v_now, p_claim);
+  end if;
+  return jsonb_build_object('transition', v_transition, 'alert', v_alert);
+end
+$$;
+
+-- Closes this job's runs whose lease expired as 'abandoned', each counted as a failure (with
+-- an unclaimed alert entry when p_alert is given), and returns their transitions, oldest
+-- first. Called by begin_run under the job's lock.
+create or replace function cronwarden.abandon_expired(p_job_name text, p_now timestamptz, p_alert jsonb)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_run record;
+  v_abandoned jsonb := '[]'::jsonb;
+begin
+  for v_run in
+    select run_id, lease_expires_at from cronwarden.cron_execution_logs
+    where job_name = p_job_name
+      and started_at >= coalesce((select open_since from cronwarden.cron_job_state where job_name = p_job_name), '-infinity')
+      and status = 'running' and lease_expires_at <= p_now
+    order by started_at, id
+  loop
+    -- The lease's end is the latest moment the run was known to be alive.
+    v_abandoned := v_abandoned || (cronwarden.finish_run(
+      p_job_name,
+      v_run.run_id,
+      'abandoned',
+      'Run abandoned: its lease expired at '
+        || to_char(v_run.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        || ' without a heartbeat (the process likely crashed or stalled)',
+      null,
+      p_alert,
+      v_run.lease_expires_at,
+      false
+    ) -> 'transition');
+  end loop;
+  return v_abandoned;
+end
+$$;
+
+-- beginRun: under the job's lock, close its expired runs as abandoned (each a failure, with
+-- an unclaimed alert entry when p_alert is given), then record a 'running' row (holding the
+-- job's lease when exclusive), or a 'skipped' row naming the live holder. Also returns the
+-- job's alert entries still pending, so the caller knows whether any is left to deliver.
+create or replace function cronwarden.begin_run(
+  p_job_name text,
+  p_run_id text,
+  p_lease_ms integer,
+  p_exclusive boolean,
+  p_host text,
+  p_alert jsonb default null
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz;
+  -- SELECT INTO sets every target to null when the job has no row yet.
+  v_has_state boolean;
+  v_count integer;
+  v_last_success timestamptz;
+  v_open_runs integer;
+  v_open_since timestamptz;
+  v_pending integer;
+  v_has_expired boolean := false;
+  v_holder text;
+  v_live integer := 0;
+  v_oldest_live timestamptz;
+  v_abandoned jsonb := '[]'::jsonb;
+begin
+  perform cronwarden.lock_job(p_job_name, 'begin_run');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  select true, consecutive_failure_count, last_success_at, open_runs, open_since, pending_alerts
+  into v_has_state, v_count, v_last_success, v_open_runs, v_open_since, v_pending
+  from cronwarden.cron_job_state where job_name = p_job_name;
+
+  if v_open_runs > 0 then
+    -- The job's running runs: any expired? Who holds the lease? How many are live, since when?
+    select
+      coalesce(bool_or(lease_expires_at <= v_now), false),
+      (array_agg(run_id order by started_at, id) filter (where exclusive and lease_expires_at > v_now))[1],
+      count(*) filter (where lease_expires_at > v_now),
+      min(started_at) filter (where lease_expires_at > v_now)
+    into v_has_expired, v_holder, v_live, v_oldest_live
+    from cronwarden.cron_execution_logs
+    where job_name = p_job_name and started_at >= coalesce(v_open_since, '-infinity') and status = 'running';
+
+    if v_has_expired then
+      v_abandoned := cronwarden.abandon_expired(p_job_name, v_now, p_alert);
+      -- Abandoning changed the streak (and may have written entries): read it again.
+      select consecutive_failure_count, last_success_at, pending_alerts into v_count, v_last_success, v_pending
+      from cronwarden.cron_job_state where job_name = p_job_name;
+    end if;
+  end if;
+  if not p_exclusive then
+    v_holder := null;
+  end if;
+
+  if v_holder is not null then
+    insert into cronwarden.cron_execution_logs
+      (run_id, job_name, status, started_at, finished_at, duration_ms, holder_run_id, host, last_success_at)
+    values
+      (p_run_id, p_job_name, 'skipped', v_now, v_now, 0, v_holder, p_host, v_last_success);
+  else
+    insert into cronwarden.cron_execution_logs
+      (run_id, job_name, status, exclusive, started_at, lease_expires_at, host, last_success_at)
+    values
+      (p_run_id, p_job_name, 'running', p_exclusive, v_now, v_now + p_lease_ms * interval '1 millisecond', p_host,
+       v_last_success);
+    -- Recounted from the rows whenever runs were open, so a count off for any reason heals.
+    -- least(): a clock stepped back must not put this run before the bound.
+    if v_has_state then
+      update cronwarden.cron_job_state
+      set open_runs = v_live + 1, open_since = least(v_oldest_live, v_now)
+      where job_name = p_job_name;
+    else
+      insert into cronwarden.cron_job_state (job_name, open_runs, open_since, updated_at)
+      values (p_job_name, 1, v_now, v_now);
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'outcome', case when v_holder is null then 'started' else 'skipped' end,
+    'started_at', cronwarden.epoch_ms(v_now),
+    'holder_run_id', v_holder,
+    'consecutive_failure_count', coalesce(v_count, 0),
+    'last_success_at', cronwarden.epoch_ms(v_last_success),
+    'abandoned', v_abandoned,
+    'pending_alerts', coalesce(v_pending, 0)
+  );
+end
+$$;
+
+-- heartbeat: extend a running run's lease; false once the run is closed. The job condition
+-- is written so no index can serve it (see finish_run): the primary key finds the run.
+create or replace function cronwarden.heartbeat(p_job_name text, p_run_id text, p_lease_ms integer)
+returns boolean
+language sql
+set search_path = ''
+as $$
+  with renewed as (
+    update cronwarden.cron_execution_logs
+    set lease_expires_at = date_trunc('milliseconds', clock_timestamp()) + p_lease_ms * interval '1 millisecond'
+    where run_id = p_run_id and (job_name = p_job_name) is true and status = 'running'
+    returning 1
+  )
+  select exists (select 1 from renewed)
+$$;
+
+-- recordMissedRun: a 'missed' row for a scheduled time at which no run started, and, when
+-- p_alert is given, a claimed entry for p_event (the missed_run event to deliver) in the
+-- same transaction. \`created\` is true only for the caller that created the row, so
+-- concurrent detectors alert once per missed time. The row does not touch the streak.
+create or replace function cronwarden.record_missed_run(
+  p_job_name text,
+  p_run_id text,
+  p_expected_at_ms bigint,
+  p_detected_at_ms bigint,
+  p_error_message text,
+  p_event jsonb default null,
+  p_alert jsonb default null
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz;
+  v_alert jsonb;
+begin
+  if p_alert is not null then
+    perform cronwarden.lock_job(p_job_name, 'record_missed_run');
+  end if;
+  insert into cronwarden.cron_execution_logs
+    (run_id, job_name, status, started_at, finished_at, duration_ms, error_message, last_success_at)
+  values (
+    p_run_id,
+    p_job_name,
+    'missed',
+    to_timestamp(p_expected_at_ms / 1000.0),
+    to_timestamp(p_detected_at_ms / 1000.0),
+    null,
+    cronwarden.clip_error(p_error_message),
+    (select last_success_at from cronwarden.cron_job_state where job_name = p_job_name)
+  )
+  on conflict (run_id) do nothing;
+  if not found then
+    return jsonb_build_object('created', false, 'alert', null);
+  end if;
+  if p_alert is not null then
+    v_now := date_trunc('milliseconds', clock_timestamp());
+    v_alert := cronwarden.write_alert(p_job_name, p_run_id,
+      jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true);
+    perform cronwarden.count_pending_alert(p_job_name, v_now);
+  end if;
+  return jsonb_build_object('created', true, 'alert', v_alert);
+end
+$$;
+
+-------------------------------------------------------------------------------------------
+-- 5. Alert entries: events decided outside a transition, claims, outcomes, listing
+-------------------------------------------------------------------------------------------
+
+-- enqueueAlert: a claimed entry for an event decided while it happened (a run passing its
+-- maximum runtime), so it is delivered durably like the others.
+create or replace function cronwarden.enqueue_alert(p_job_name text, p_run_id text, p_event jsonb, p_alert jsonb)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz;
+  v_alert jsonb;
+begin
+  perform cronwarden.lock_job(p_job_name, 'enqueue_alert');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  v_alert := cronwarden.write_alert(p_job_name, p_run_id,
+    jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true);
+  perform cronwarden.count_pending_alert(p_job_name, v_now);
+  return v_alert;
+end
+$$;
+
+-- claimAlerts: hands up to p_limit due entries to one dispatcher, oldest first, as a JSON
+-- array. Due: pending, of the given jobs (null: every job), not claimed by a live dispatcher,
+-- and either expired (any dispatcher records it expired) or owing one of p_notifiers an
+-- attempt that is due. An entry owing no one yet (ingested in SQL without names) is owed to
+-- the notifiers of the first dispatcher that claims it. SKIP LOCKED: two dispatchers
+-- claiming at once never get the same entry; an entry another one claimed and committed
+-- meanwhile is re-checked and fails the claimed_until test.
+create or replace function cronwarden.claim_alerts(
+  p_job_names text[],
+  p_notifiers text[],
+  p_limit integer,
+  p_claim_ms bigint
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
+  v_now_ms bigint := cronwarden.epoch_ms(v_now);
+  v_owed jsonb;
+  v_claimed jsonb;
+begin
+  select coalesce(jsonb_agg(cronwarden.pending_state(name, v_now) order by position), '[]'::jsonb) into v_owed
+  from unnest(p_notifiers) with ordinality as owed (name, position);
+
+  with due as (
+    select entry.alert_id
+    from cronwarden.cron_alerts as entry
+    where entry.status = 'pending'
+      and (p_job_names is null or entry.job_name = any (p_job_names))
+      and (entry.claimed_until is null or entry.claimed_until <= v_now)
+      and (
+        entry.expires_at <= v_now
+        or (entry.next_attempt_at <= v_now and (
+          (entry.notifiers = '[]'::jsonb and v_owed <> '[]'::jsonb)
+          or exists (
+            select from jsonb_array_elements(entry.notifiers) as state
+            where state->>'notifier' = any (p_notifiers)
+              and state->>'status' in ('pending', 'failed')
+              and (state->>'next_attempt_at')::bigint <= v_now_ms
+          )
+        ))
+      )
+    order by entry.created_at, entry.alert_id
+    limit greatest(p_limit, 0)
+    for update skip locked
+  ), claimed as (
+    update cronwarden.cron_alerts as entry set
+      claim_token = gen_random_uuid(),
+      claimed_until = v_now + p_claim_ms * interval '1 millisecond',
+      notifiers = case when entry.notifiers = '[]'::jsonb then v_owed else entry.notifiers end
+    from due
+    where entry.alert_id = due.alert_id
+    returning entry
+  )
+  select coalesce(jsonb_agg(cronwarden.alert_json(claimed.entry, v_now)
+                  order by (claimed.entry).created_at, (claimed.entry).alert_id), '[]'::jsonb)
+  into v_claimed
+  from claimed;
+  return v_claimed;
+end
+$$;
+
+-- recordAlertOutcome: merges each notifier's outcome into the entry, appends the attempts to
+-- the run's deliveries, settles the entry when it can, and releases the claim, in one
+-- transaction. delivered and expired are final: a late outcome never undoes them, while a
+-- late dispatcher's delivery is still merged (it happened). The claim is released only by
+-- its holder. The entry's row is locked first, so it leaves 'pending' (and its job's count
+-- drops) exactly once. p_outcomes: [{notifier, event_type, status, error_message,
+-- attempted_at, duration_ms, retryAfterMs}]. An unknown p_alert_id does nothing.
+create or replace function cronwarden.record_alert_outcome(
+  p_alert_id text,
+  p_claim_token text,
+  p_event_type text,
+  p_outcomes jsonb
+)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz;
+  v_entry cronwarden.cron_alerts;
+  v_outcomes jsonb := coalesce(p_outcomes, '[]'::jsonb);
+  v_outcome jsonb;
+  v_states jsonb;
+  v_status text;
+  v_next_ms bigint;
+begin
+  if p_alert_id is null or p_alert_id !~ '^[0-9]{1,18}$' then
+    return;
+  end if;
+  select * into v_entry from cronwarden.cron_alerts where alert_id = p_alert_id::bigint for update;
+  if not found then
+    return;
+  end if;
+  v_now := date_trunc('milliseconds', clock_timestamp());
+
+  v_states := v_entry.notifiers;
+  for v_outcome in select value from jsonb_array_elements(v_outcomes) loop
+    select jsonb_agg(
+      case
+        when state->>'notifier' is distinct from v_outcome->>'notifier' or state->>'status' not in ('pending', 'failed')
+          then state
+        when v_outcome->>'status' = 'delivered' then state || jsonb_build_object(
+          'status', 'delivered',
+          'attempts', (state->>'attempts')::integer + 1,
+          'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
+          'next_attempt_at', null)
+        when v_outcome->>'status' = 'expired' then state || jsonb_build_object(
+          'status', 'expired',
+          'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
+          'next_attempt_at', null)
+        else state || jsonb_build_object(
+          'status', 'failed',
+          'attempts', (state->>'attempts')::integer + 1,
+          'last_error', cronwarden.clip_error(v_outcome->>'error_message'),
+          'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
+          'next_attempt_at', cronwarden.epoch_ms(
+            v_now + coalesce((v_outcome->>'retryAfterMs')::bigint, 0) * interval '1 millisecond'))
+      end
+      order by position)
+    into v_states
+    from jsonb_array_elements(v_states) with ordinality as owed (state, position);
+    v_states := coalesce(v_states, '[]'::jsonb);
+  end loop;
+
+  select min((state->>'next_attempt_at')::bigint) into v_next_ms
+  from jsonb_array_elements(v_states) as state
+  where state->>'status' in ('pending', 'failed');
+
+  v_status := case
+    when v_entry.status <> 'pending' then v_entry.status
+    when p_event_type is null and v_outcomes = '[]'::jsonb then 'no_event'
+    -- Owed to no one yet (no dispatcher with notifiers came): it can only expire.
+    when v_states = '[]'::jsonb then case when v_entry.expires_at <= v_now then 'expired' else 'pending' end
+    when v_next_ms is not null then 'pending'
+    when not exists (select from jsonb_array_elements(v_states) as state where state->>'status' <> 'delivered')
+      then 'delivered'
+    else 'expired'
+  end;
+
+  update cronwarden.cron_alerts set
+    notifiers = v_states,
+    event_type = coalesce(event_type, p_event_type),
+    status = v_status,
+    next_attempt_at = case
+      when v_status <> 'pending' then null
+      when v_states = '[]'::jsonb then created_at
+      else to_timestamp(v_next_ms / 1000.0)
+    end,
+    claim_token = case when claim_token::text = p_claim_token then null else claim_token end,
+    claimed_until = case when claim_token::text = p_claim_token then null else claimed_until end
+  where alert_id = v_entry.alert_id;
+
+  if v_outcomes <> '[]'::jsonb then
+    -- Only the DeliveryRecord fields: the attempt history of the run, oldest first.
+    update cronwarden.cron_execution_logs set deliveries = deliveries || (
+      select jsonb_agg(jsonb_build_object(
+        'notifier', outcome->>'notifier',
+        'event_type', outcome->>'event_type',
+        'status', outcome->>'status',
+        'error_message', cronwarden.clip_error(outcome->>'error_message'),
+        'attempted_at', outcome->>'attempted_at',
+        'duration_ms', (outcome->>'duration_ms')::bigint
+      ) order by position)
+      from jsonb_array_elements(v_outcomes) with ordinality as recorded (outcome, position)
+    )
+    where run_id = v_entry.run_id;
+  end if;
+
+  if v_entry.status = 'pending' and v_status <> 'pending' then
+    -- Relative, so it needs no job lock: nothing else writes the count absolutely.
+    update cronwarden.cron_job_state set pending_alerts = greatest(pending_alerts - 1, 0)
+    where job_name = v_entry.job_name;
+  end if;
+end
+$$;
+
+-- listAlerts: the newest alert entries of a job, as one JSON array.
+create or replace function cronwarden.list_alerts(p_job_name text, p_limit integer)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(cronwarden.alert_json(newest.entry, clock_timestamp())
+                  order by (newest.entry).created_at desc, (newest.entry).alert_id desc), '[]'::jsonb)
+  from (
+    select entry
+    from cronwarden.cron_alerts as entry
+    where entry.job_name = p_job_name
+    order by entry.created_at desc, entry.alert_id desc
+    limit greatest(p_limit, 0)
+  ) as newest
+$$;
+
+-------------------------------------------------------------------------------------------
+-- 6. pg_cron monitoring, listing runs, retention, privileges
+-------------------------------------------------------------------------------------------
+
+-- Trigger-level monitoring of pg_cron jobs. A wrapper inside a job only sees runs that
+-- started. ingest_pg_cron reads what pg_cron itself recorded (cron.job_run_details) and, for
+-- jobs whose command calls an Edge Function through pg_net, the HTTP response
+-- (net._http_response), and records each finished trigger through the same streak as
+-- wrapped runs (finish_run), with its alert entry in the same transaction. A dispatcher
+-- (checkPgCronRuns, deliverPendingAlerts) decides and delivers the entries later, so the
+-- policy stays in core and the ingestion can run inside the database, from pg_cron itself.
+
+create or replace function cronwarden.track_pg_net(p_request_id bigint)
+returns bigint
+language sql
+set search_path = ''
+as $$
+  insert into cronwarden.pg_net_requests (request_id, backend_pid) values (p_request_id, pg_catalog.pg_backend_pid())
+  on conflict (request_id) do nothing;
+  select p_request_id;
+$$;
+
+-- Records new pg_cron runs of the given jobs (p_pg_cron_jobs[i] is logged as p_job_names[i]):
+--   * succeeded / failed rows, with pg_cron's return_message as the error;
+--   * rows still starting / running / connecting after p_stuck_after_ms, as failed (once);
+--   * for a run that made tracked pg_net requests, the HTTP outcome decides: status >= 400,
+--     a timeout or an error fails the trigger; no response after p_stuck_after_ms fails it too.
+-- Each run is recorded once (its log row id is 'pg_cron:<runid>'), in runid order per job;
+-- later runs of a job wait while an earlier one is still in progress. Safe to call from two
+-- monitors at once. Returns the number of runs recorded.
+-- p_alert is the AlertSpec the entries are written with, unclaimed (the caller claims them
+-- next). Without it (a pg_cron job calling this directly) they get the default policy
+-- (threshold 2, no recovery notice), a 24 h time to live, and no notifier names: they are
+-- owed to the notifiers of the first dispatcher that claims them.
+create or replace function cronwarden.ingest_pg_cron(
+  p_pg_cron_jobs text[],
+  p_job_names text[],
+  p_stuck_after_ms bigint,
+  p_alert jsonb default null
+)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz := clock_timestamp();
+  v_stuck_after interval := p_stuck_after_ms * interval '1 millisecond';
+  v_has_pg_net boolean := pg_catalog.to_regclass('net._http_response') is not null;
+  v_alert jsonb := coalesce(p_alert,
+    '{"policy": {"failureThreshold": 2, "notifyOnRecovery": false}, "notifiers": [], "ttlMs": 86400000, "claimMs": 0}');
+  v_row record;
+  v_blocked bigint[] := '{}';
+  v_job_name text;
+  v_status text;
+  v_message text;
+  v_finished timestamptz;
+  v_since timestamptz;
+  v_http record;
+  v_run_id text;
+  v_recorded integer := 0;
+begin
+  if pg_catalog.array_length(p_pg_cron_jobs, 1) is distinct from pg_catalog.array_length(p_job_names, 1) then
+    raise exception 'ingest_pg_cron: p_pg_cron_jobs and p_job_names must have the same length' using errcode = '22023';
+  end if;
+  if pg_catalog.to_regclass('cron.job_run_details') is null then
+    raise exception 'ingest_pg_cron: cron.job_run_details does not exist (is pg_cron installed in this database?)'
+      using errcode = '42P01';
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('cronwarden.pg_cron_ingest', 0));
+
+  for v_row in
+    execute $q$
+      select d.runid, d.jobid, j.jobname::text as jobname, d.job_pid, d.status, d.return_message,
+             d.start_time, d.end_time, names.job_name
+      from cron.job_run_details d
+      join cron.job j on j.jobid = d.jobid
+      join unnest($1, $2) as names (pg_cron_job, job_name) on names.pg_cron_job = j.jobname::text
+      left join cronwarden.pg_cron_cursor c on c.jobid = d.jobid
+      where d.runid > coalesce(c.last_runid, 0)
+      order by d.jobid, d.runid
+    $q$ using p_pg_cron_jobs, p_job_names
+  loop
+    continue when v_row.jobid = any (v_blocked);
+    v_job_name := v_row.job_name;
+    v_status := null;
+    v_since := null;
+    v_finished := coalesce(v_row.end_time, v_now);
+
+    if v_row.status in ('succeeded', 'failed') then
+      v_status := v_row.status;
+      -- libpq-mode messages end in a newline ("ERROR:  division by zero\\n"); keep the rest as is.
+      v_message := case when v_row.status = 'failed'
+        then coalesce(nullif(pg_catalog.rtrim(v_row.return_message, E' \\n'), ''), 'pg_cron run failed') end;
+    else
+      insert into cronwarden.pg_cron_first_seen (runid) values (v_row.runid) on conflict (runid) do nothing;
+      select least(coalesce(v_row.start_time, first_seen_at), first_seen_at) into v_since
+      from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+      if v_since <= v_now - v_stuck_after then
+        v_status := 'failed';
+        v_message := pg_catalog.format('pg_cron run %s stuck in status "%s" since %s', v_row.runid, v_row.status,
+          pg_catalog.to_char(v_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+        v_finished := v_now;
+      end if;
+    end if;
+
+    -- A trigger that called an Edge Function succeeded only if the function answered well.
+    if v_status = 'succeeded' and v_has_pg_net then
+      for v_http in
+        execute $q$
+          select r.request_id, resp.status_code, resp.timed_out, resp.error_msg,
+                 left(resp.content::text, 500) as content, (resp.id is not null) as answered
+          from cronwarden.pg_net_requests r
+          left join net._http_response resp on resp.id = r.request_id
+          where r.backend_pid = $1 and r.requested_at >= $2 and r.requested_at <= $3
+          order by r.request_id
+        $q$ using v_row.job_pid, v_row.start_time, coalesce(v_row.end_time, v_now)
+      loop
+        if not v_http.answered then
+          if v_row.start_time > v_now - v_stuck_after then
+            v_status := null; -- still waiting for the response
+          else
+            v_status := 'failed';
+            v_message := pg_catalog.format('pg_net request %s got no response within %s ms', v_http.request_id, p_stuck_after_ms);
+          end if;
+        elsif v_http.timed_out then
+          v_status := 'failed';
+          v_message := pg_catalog.format('pg_net request %s timed out', v_http.request_id);
+        elsif v_http.error_msg is not null then
+          v_status := 'failed';
+          v_message := pg_catalog.format('pg_net request %s failed: %s', v_http.request_id, v_http.error_msg);
+        elsif v_http.status_code >= 400 then
+          v_status := 'failed';
+          v_message := pg_catalog.format('HTTP %s from the Edge Function: %s', v_http.status_code, coalesce(v_http.content, ''));
+        end if;
+        exit when v_status is distinct from 'succeeded';
+      end loop;
+    end if;
+
+    if v_status is null then
+      -- In progress: this job's later runs wait for it, to keep the streak in order.
+      v_blocked := v_blocked || v_row.jobid;
+      continue;
+    end if;
+
+    v_run_id := 'pg_cron:' || v_row.runid;
+    insert into cronwarden.cron_execution_logs (run_id, job_name, status, started_at, lease_expires_at, host)
+    -- Rows pg_cron never started (startup timeout, connection failed) have only an end time.
+    values (v_run_id, v_job_name, 'running',
+            pg_catalog.date_trunc('milliseconds', coalesce(v_row.start_time, v_since, v_row.end_time, v_now)),
+            'infinity', 'pg_cron')
+    on conflict (run_id) do nothing;
+    if found then
+      perform cronwarden.finish_run(v_job_name, v_run_id, v_status, v_message, null, v_alert,
+                                    pg_catalog.date_trunc('milliseconds', v_finished), false);
+      v_recorded := v_recorded + 1;
+    end if;
+    insert into cronwarden.pg_cron_cursor (jobid, last_runid) values (v_row.jobid, v_row.runid)
+    on conflict (jobid) do update set last_runid = excluded.last_runid;
+    delete from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+  end loop;
+  return v_recorded;
+end
+$$;
+
+-- listRuns: the newest runs of a job, as one JSON array.
+create or replace function cronwarden.list_runs(p_job_name text, p_limit integer)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(jsonb_agg(row_json order by started_at desc, id desc), '[]'::jsonb)
+  from (
+    select
+      run.started_at,
+      run.id,
+      jsonb_build_object(
+        'run_id', run.run_id,
+        'job_name', run.job_name,
+        'status', run.status,
+        'started_at', cronwarden.epoch_ms(run.started_at),
+        'finished_at', cronwarden.epoch_ms(run.finished_at),
+        'duration_ms', run.duration_ms,
+        'error_message', run.error_message,
+        'consecutive_failure_count', run.consecutive_failure_count,
+        'last_success_at', cronwarden.epoch_ms(run.last_success_at),
+        'holder_run_id', run.holder_run_id,
+        'host', run.host,
+        'summary', run.summary,
+        'deliveries', run.deliveries
+      ) as row_json
+    from cronwarden.cron_execution_logs as run
+    where run.job_name = p_job_name
+    order by run.started_at desc, run.id desc
+    limit greatest(p_limit, 0)
+  ) as newest
+$$;
+
+-- Retention: delete finished rows and settled alert entries older than p_days days; running
+-- rows and pending entries are always kept. Returns the number of runs deleted.
+-- Schedule it with pg_cron: select cron.schedule('cronwarden-purge', '17 3 * * *',
+--   $cmd$select cronwarden.purge(90)$cmd$);
+create or replace function cronwarden.purge(p_days integer)
+returns bigint
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_deleted bigint;
+begin
+  if p_days is null or p_days < 1 then
+    raise exception 'purge: p_days must be at least 1, got %', p_days using errcode = '22023';
+  end if;
+  delete from cronwarden.cron_execution_logs
+  where started_at < now() - p_days * interval '1 day' and status <> 'running';
+  get diagnostics v_deleted = row_count;
+  delete from cronwarden.cron_alerts
+  where created_at < now() - p_days * interval '1 day' and status <> 'pending';
+  return v_deleted;
+end
+$$;
+
+-- Locks the schema down to its owner: functions are executable by PUBLIC by default, and
+-- Supabase grants its API roles broad defaults in some schemas. Every migration ends with a
+-- call, so objects it added are covered too.
+create or replace function cronwarden.revoke_public_access()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  grantee text;
+begin
+  foreach grantee in array array['public', 'anon', 'authenticated'] loop
+    if grantee = 'public' or exists (select from pg_catalog.pg_roles where rolname = grantee) then
+      execute format('revoke all on schema cronwarden from %s', grantee);
+      execute format('revoke all on all tables in schema cronwarden from %s', grantee);
+      execute format('revoke all on all sequences in schema cronwarden from %s', grantee);
+      execute format('revoke all on all functions in schema cronwarden from %s', grantee);
+    end if;
+  end loop;
+end
+$$;
+
+alter default privileges in schema cronwarden revoke execute on functions from public;
+select cronwarden.revoke_public_access();
+`,
+  },
+  {
+    version: 2,
+    name: '0002_clip_error_like_core.sql',
+    sql: `-- cronwarden execution log, 0002: error messages clipped in SQL exactly as core clips them.
+--
+-- Usable as a plain Supabase migration (copy it into supabase/migrations after 0001) or
+-- applied by \`migrate(db)\`. Re-runnable.
+--
+-- Core clips every error message to 8000 UTF-16 units before a store sees it: the head, then
+-- " [truncated N characters]", 8000 in all, the marker sized for the largest count it could
+-- show, never cutting a surrogate pair in two. 0001's clip_error kept 8000 characters and
+-- appended the marker after them, so text written straight to SQL (pg_cron's
+-- return_message, a notifier's error, a direct store call) came out longer than, and
+-- different from, what every other store keeps. Same algorithm here, and the same units:
+-- PostgreSQL counts code points, JavaScript counts UTF-16 units, in which a character
+-- outside the Basic Multilingual Plane (an emoji) counts twice; so those are counted twice.
+--
+-- The search_path is pinned now (Supabase's advisor flags a function without one). That stops
+-- PostgreSQL from inlining it into its callers: a function call per finish, within noise of
+-- the rest of a finish.
+
+create or replace function cronwarden.clip_error(message text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  v_limit constant integer := 8000;
+  -- Characters that are two UTF-16 units (a surrogate pair) in JavaScript.
+  v_astral constant text := '[' || chr(65536) || '-' || chr(1114111) || ']';
+  v_units integer;
+  v_end integer;
+  v_low integer;
+  v_high integer;
+  v_middle integer;
+begin
+  -- No character is fewer bytes in UTF-8 than units in UTF-16: short text needs no counting.
+  if message is null or octet_length(message) <= v_limit then
+    return message;
+  end if;
+  v_units := length(message) + regexp_count(message, v_astral);
+  if v_units <= v_limit then
+    return message;
+  end if;
+  -- The marker for the whole length is the longest this one can be, so the result fits.
+  v_end := greatest(0, v_limit - length(' [truncated ' || v_units::text || ' characters]'));
+  -- The most characters whose units fit in v_end. Dropping as many characters as the first
+  -- v_end hold astral ones always fits (v_low); v_end characters do not when there are any.
+  v_low := v_end - regexp_count(left(message, v_end), v_astral);
+  v_high := v_end;
+  while v_high - v_low > 1 loop
+    v_middle := (v_low + v_high) / 2;
+    if v_middle + regexp_count(left(message, v_middle), v_astral) <= v_end then
+      v_low := v_middle;
+    else
+      v_high := v_middle;
+    end if;
+  end loop;
+  v_end := v_low + regexp_count(left(message, v_low), v_astral);
+  return left(message, v_low) || ' [truncated ' || (v_units - v_end)::text || ' characters]';
+end
+$$;
+
+select cronwarden.revoke_public_access();
+`,
+  },
+  {
+    version: 3,
+    name: '0003_begin_run_repeatable.sql',
+    sql: `-- cronwarden execution log, 0003: a begin can be repeated with the same run id.
+--
+-- Usable as a plain Supabase migration (copy it into supabase/migrations after 0002) or
+-- applied by \`migrate(db)\`. Re-runnable.
+--
+-- The store retries a call once when its connection turned out to be dead (terminated by
+-- the server, a restart, a pooler failover). For begin_run the first attempt may have
+-- committed before the connection died (the network lost only the reply). In 0001 the
+-- retry then failed on the run id's primary key, so the job did not run and its 'running'
+-- row later closed as abandoned, a failure that never happened. Now a begin that finds its
+-- own run id answers as it did the first time and writes nothing. Unchanged otherwise.
+
+create or replace function cronwarden.begin_run(
+  p_job_name text,
+  p_run_id text,
+  p_lease_ms integer,
+  p_exclusive boolean,
+  p_host text,
+  p_alert jsonb default null
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_now timestamptz;
+  -- SELECT INTO sets every target to null when the job has no row yet.
+  v_has_state boolean;
+  v_count integer;
+  v_last_success timestamptz;
+  v_open_runs integer;
+  v_open_since timestamptz;
+  v_pending integer;
+  v_has_expired boolean := false;
+  v_holder text;
+  v_live integer := 0;
+  v_oldest_live timestamptz;
+  v_abandoned jsonb := '[]'::jsonb;
+  v_seen record;
+begin
+  perform cronwarden.lock_job(p_job_name, 'begin_run');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+
+  -- This run id began already: the caller is retrying a begin whose connection died after
+  -- it was sent. Answer from the row that begin wrote, and change nothing. Under the lock,
+  -- so a first attempt still running is waited for. Runs it abandoned were written with
+  -- unclaimed entries and show in pending_alerts; they are not reported again.
+  select status, started_at, holder_run_id, last_success_at into v_seen
+  from cronwarden.cron_execution_logs where run_id = p_run_id and (job_name = p_job_name) is true;
+  if found then
+    if v_seen.status not in ('running', 'skipped') then
+      raise exception 'begin_run: run % of job "%" began already and is now %', p_run_id, p_job_name, v_seen.status
+        using errcode = '55000';
+    end if;
+    select consecutive_failure_count, pending_alerts into v_count, v_pending
+    from cronwarden.cron_job_state where job_name = p_job_name;
+    return jsonb_build_object(
+      'outcome', case when v_seen.status = 'skipped' then 'skipped' else 'started' end,
+      'started_at', cronwarden.epoch_ms(v_seen.started_at),
+      'holder_run_id', v_seen.holder_run_id,
+      'consecutive_failure_count', coalesce(v_count, 0),
+      'last_success_at', cronwarden.epoch_ms(v_seen.last_success_at),
+      'abandoned', '[]'::jsonb,
+      'pending_alerts', coalesce(v_pending, 0)
+    );
+  end if;
+
+  select true, consecutive_failure_count, last_success_at, open_runs, open_since, pending_alerts
+  into v_has_state, v_count, v_last_success, v_open_runs, v_open_since, v_pending
+  from cronwarden.cron_job_state where job_name = p_job_name;
+
+  if v_open_runs > 0 then
+    -- The job's running runs: any expired? Who holds the lease? How many are live, since when?
+    select
+      coalesce(bool_or(lease_expires_at <= v_now), false),
+      (array_agg(run_id order by started_at, id) filter (where exclusive and lease_expires_at > v_now))[1],
+      count(*) filter (where lease_expires_at > v_now),
+      min(started_at) filter (where lease_expires_at > v_now)
+    into v_has_expired, v_holder, v_live, v_oldest_live
+    from cronwarden.cron_execution_logs
+    where job_name = p_job_name and started_at >= coalesce(v_open_since, '-infinity') and status = 'running';
+
+    if v_has_expired then
+      v_abandoned := cronwarden.abandon_expired(p_job_name, v_now, p_alert);
+      -- Abandoning changed the streak (and may have written entries): read it again.
+      select consecutive_failure_count, last_success_at, pending_alerts into v_count, v_last_success, v_pending
+      from cronwarden.cron_job_state where job_name = p_job_name;
+    end if;
+  end if;
+  if not p_exclusive then
+    v_holder := null;
+  end if;
+
+  if v_holder is not null then
+    insert into cronwarden.cron_execution_logs
+      (run_id, job_name, status, started_at, finished_at, duration_ms, holder_run_id, host, last_success_at)
+    values
+      (p_run_id, p_job_name, 'skipped', v_now, v_now, 0, v_holder, p_host, v_last_success);
+  else
+    insert into cronwarden.cron_execution_logs
+      (run_id, job_name, status, exclusive, started_at, lease_expires_at, host, last_success_at)
+    values
+      (p_run_id, p_job_name, 'running', p_exclusive, v_now, v_now + p_lease_ms * interval '1 millisecond', p_host,
+       v_last_success);
+    -- Recounted from the rows whenever runs were open, so a count off for any reason heals.
+    -- least(): a clock stepped back must not put this run before the bound.
+    if v_has_state then
+      update cronwarden.cron_job_state
+      set open_runs = v_live + 1, open_since = least(v_oldest_live, v_now)
+      where job_name = p_job_name;
+    else
+      insert into cronwarden.cron_job_state (job_name, open_runs, open_since, updated_at)
+      values (p_job_name, 1, v_now, v_now);
+    end if;
+  end if;
+
+  return jsonb_build_object(
+    'outcome', case when v_holder is null then 'started' else 'skipped' end,
+    'started_at', cronwarden.epoch_ms(v_now),
+    'holder_run_id', v_holder,
+    'consecutive_failure_count', coalesce(v_count, 0),
+    'last_success_at', cronwarden.epoch_ms(v_last_success),
+    'abandoned', v_abandoned,
+    'pending_alerts', coalesce(v_pending, 0)
+  );
+end
+$$;
+
+-- heartbeat: extend a running run's lease; false once the run is closed. The job condition
+
+select cronwarden.revoke_public_access();
+`,
+  },
+]
