@@ -1,4 +1,4 @@
-import { parseOptions } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
 import { z } from 'zod'
 import type { Db } from './db.js'

@@ -1,4 +1,5 @@
-import { type AlertEvent, deliverPendingAlerts, type Logger, parseOptions } from '@cronwarden/core'
+import { type AlertEvent, deliverPendingAlerts, type Logger } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { JOB_NAME } from './compose.js'
 import type { Monitoring } from './monitoring.js'

@@ -1,4 +1,5 @@
-import { type ExecutionLogStore, type Logger, type Notifier, parseOptions, withFailureAlerting } from '@cronwarden/core'
+import { type ExecutionLogStore, type Logger, type Notifier, withFailureAlerting } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.js'

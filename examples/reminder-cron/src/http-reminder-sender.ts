@@ -1,4 +1,5 @@
-import { CronwardenError, parseOptions } from '@cronwarden/core'
+import { CronwardenError } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import { Pool } from 'undici'
 import { z } from 'zod'
 import type { Reminder, ReminderSender, SendContext } from './reminder-sender.js'

@@ -1,4 +1,5 @@
-import { describeError, parseOptions } from '@cronwarden/core'
+import { describeError } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import type { Db } from './db.js'
 import { type DispatchSummary, emptySummary } from './dispatch-summary.js'

@@ -12,10 +12,8 @@ export {
   recoveredEventSchema,
 } from './alert-event.js'
 export { type CheckMissedRunsOptions, checkMissedRuns, type ScheduledJob } from './check-missed-runs.js'
-export { decideAlerts, decideEntry } from './decide-alerts.js'
 export { type DeliverPendingAlertsOptions, deliverPendingAlerts } from './deliver-pending-alerts.js'
 export { describeError } from './describe-error.js'
-export { type DispatchOptions, dispatchEvent } from './dispatch.js'
 export {
   CronwardenError,
   DeliveryError,
@@ -37,10 +35,8 @@ export {
   DEFAULT_ALERT_TTL_MS,
   DEFAULT_LEASE_MS,
   DEFAULT_POLICY,
-  notifierSchema,
   type WithFailureAlertingOptions,
 } from './options.js'
-export { parseOptions } from './parse-options.js'
 export { type FieldsFirstLogger, pinoLogger } from './pino-logger.js'
 export type {
   AlertDeliveryOutcome,

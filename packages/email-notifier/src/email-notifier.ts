@@ -1,4 +1,5 @@
-import { type AlertEvent, describeError, type Notifier, type NotifyContext, parseOptions } from '@cronwarden/core'
+import { type AlertEvent, describeError, type Notifier, type NotifyContext } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import type { SendMailOptions } from 'nodemailer'
 import { EmailNotifierError } from './errors.js'
 import { DEFAULT_MESSAGE_ID_DOMAIN, type FormattedEmail, formatEmail } from './format-email.js'

@@ -1,4 +1,5 @@
-import { type AlertEvent, type Notifier, type NotifyContext, parseOptions } from '@cronwarden/core'
+import type { AlertEvent, Notifier, NotifyContext } from '@cronwarden/core'
+import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { formatSlackMessage } from './format-slack-message.js'
 import { postMessage } from './post-message.js'

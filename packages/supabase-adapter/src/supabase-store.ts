@@ -17,8 +17,7 @@ import type {
   RecordMissedRunResult,
   RunRecord,
 } from '@cronwarden/core'
-import { parseOptions } from '@cronwarden/core'
-import { checkJobName, cleanJson, cleanText, clipText } from '@cronwarden/core/plugin'
+import { checkJobName, cleanJson, cleanText, clipText, parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import {
   type AlertRow,

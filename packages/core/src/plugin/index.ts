@@ -1,12 +1,16 @@
 // What notifier and store packages share with core: one implementation of each helper, so
 // every channel cleans, clips and redacts text the same way, and every entry point's options
-// mean the same. Not for applications.
+// mean the same. For packages built on cronwarden (stores, notifiers) and their examples;
+// applications need only the main entry point.
+export { decideAlerts, decideEntry } from '../decide-alerts.js'
 export { describeError } from '../describe-error.js'
+export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
 export {
   checkUniqueNotifierNames,
   DEFAULT_STORE_TIMEOUT_MS,
   deliveryOptionsShape,
   dispatchOptionsShape,
+  notifierSchema,
 } from '../options.js'
 export { parseOptions } from '../parse-options.js'
 export { readSafely } from '../read-safely.js'
