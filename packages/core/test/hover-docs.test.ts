@@ -11,6 +11,9 @@ const ENTRY_POINTS = [
   'packages/core/src/index.ts',
   'packages/core/src/plugin/index.ts',
   'packages/core/src/testing/index.ts',
+  'packages/slack-notifier/src/index.ts',
+  'packages/email-notifier/src/index.ts',
+  'packages/supabase-adapter/src/index.ts',
 ]
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url))

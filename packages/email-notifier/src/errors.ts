@@ -21,8 +21,11 @@ export type SmtpStage =
   | 'aborted'
   | 'send'
 
+/** What an `EmailNotifierError` is built from; each field becomes the error's field of the same name. */
 export interface EmailNotifierErrorDetails {
+  /** The `name` of the notifier whose send failed. */
   notifierName: string
+  /** Where the send failed. */
   stage: SmtpStage
   /** nodemailer's code (`EAUTH`, `EENVELOPE`, `ETIMEDOUT`, ...), or null when there is none. */
   code: string | null
@@ -40,10 +43,21 @@ export interface EmailNotifierErrorDetails {
  */
 export class EmailNotifierError extends CronwardenError {
   override name = 'EmailNotifierError'
+  /** The notifier whose send failed: its `name` option (default `email`). */
   readonly notifierName: string
+  /** Where the send failed (`auth`, `recipients`, `greeting`, `timeout`, ...): what to check first. */
   readonly stage: SmtpStage
+  /**
+   * nodemailer's code (`EAUTH`, `EENVELOPE`, `ESOCKET`, ...): `ETIMEDOUT` at stage `timeout`,
+   * `EABORT` at `aborted`. Null at `resolve-transport`, or when the transport gave none.
+   */
   readonly code: string | null
+  /** The SMTP reply code (535, 550, ...); null when the server sent none. */
   readonly responseCode: number | null
+  /**
+   * Addresses the server refused; empty when it refused none. When it took the message for
+   * some recipients only, the send still fails (stage `recipients`) and these are the others.
+   */
   readonly rejectedRecipients: readonly string[]
 
   constructor(message: string, details: EmailNotifierErrorDetails, options?: { cause: unknown }) {
@@ -62,12 +76,15 @@ export class EmailNotifierError extends CronwardenError {
  * message, so the original is never kept.
  */
 export class SmtpError extends Error {
+  /** Always `SmtpError`. It is only ever found as the `cause` of an `EmailNotifierError`. */
   override name = 'SmtpError'
+  /** nodemailer's code (`EAUTH`, `ECONNECTION`, ...); null when the transport's error had none. */
   readonly code: string | null
+  /** The SMTP reply code (535, 550, ...); null when the server sent none. */
   readonly responseCode: number | null
   /** The SMTP command that failed (`AUTH PLAIN`, `RCPT TO`, `CONN`), never its arguments. */
   readonly command: string | null
-  /** The server's reply. */
+  /** The server's reply, with secrets removed; null when there was none. */
   readonly response: string | null
 
   constructor(

@@ -10,6 +10,7 @@ import { counted, formatDuration, formatTime, headerText } from './format-values
 import { escapeHtml } from './html.js'
 import { normalizeTime, replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 
+/** Options of `formatEmail`; every one may be left out. */
 export interface FormatEmailOptions {
   /** Put before every subject, e.g. `[cron]`. */
   subjectPrefix?: string
@@ -17,9 +18,16 @@ export interface FormatEmailOptions {
   messageIdDomain?: string
 }
 
+/** One alert event rendered as an email, ready for any mail API. */
 export interface FormattedEmail {
+  /**
+   * One line: `subjectPrefix`, then the job and what happened. Line breaks and other control
+   * characters become spaces; at most 998 characters.
+   */
   subject: string
+  /** The plain-text body: summary, error (cut after 10,000 characters), details; times in UTC. */
   text: string
+  /** A complete HTML document with the same facts as `text`, every value from the event escaped. */
   html: string
   /**
    * `Message-ID`, threading (`In-Reply-To`, `References`), `X-Cronwarden-*` headers naming the
@@ -28,6 +36,10 @@ export interface FormattedEmail {
   headers: Record<string, string>
 }
 
+/**
+ * The Message-ID domain `formatEmail` uses when given none. `.invalid` is reserved (RFC 2606),
+ * so it names no real host; `createEmailNotifier` uses the domain of `from` instead.
+ */
 export const DEFAULT_MESSAGE_ID_DOMAIN = 'cronwarden.invalid'
 
 /** A stack trace or a response body can be huge; an alert needs its start. */

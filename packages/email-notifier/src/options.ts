@@ -4,6 +4,10 @@ import addressparser from 'nodemailer/lib/addressparser'
 import { z } from 'zod'
 import { type EmailTransport, transportProblem } from './transport.js'
 
+/**
+ * Options of `createEmailNotifier`, checked once when the notifier is created: an unknown key
+ * or a bad value is an `OptionsError` that never quotes the transport.
+ */
 export interface EmailNotifierOptions {
   /** Names the notifier in delivery records. Default `email`. */
   name?: string
@@ -21,10 +25,13 @@ export interface EmailNotifierOptions {
   from: string
   /** One address, a comma-separated list, or an array. */
   to: string | readonly string[]
+  /** Copy recipients, in the same forms as `to`. Default: none. */
   cc?: string | readonly string[]
+  /** Blind-copy recipients, in the same forms as `to`. Default: none. */
   bcc?: string | readonly string[]
+  /** Where replies to an alert go: one address or a comma-separated list. Default: none. */
   replyTo?: string
-  /** Put before every subject, e.g. `[cron]`, for inbox filters. */
+  /** Put before every subject, e.g. `[cron]`, for inbox filters. At most 200 characters. */
   subjectPrefix?: string
   /**
    * The whole send, from resolving the transport to the server's last reply. Default 4000:
@@ -34,10 +41,18 @@ export interface EmailNotifierOptions {
   timeoutMs?: number
   /** Domain of the Message-IDs. Default: the domain of `from`. */
   messageIdDomain?: string
-  /** Extra headers, e.g. a provider's message stream or configuration set. */
+  /**
+   * Extra headers, e.g. a provider's message stream or configuration set. Headers the notifier
+   * sets (`Message-ID`, `X-Cronwarden-*`, ...) or that have their own option (`From`, `To`,
+   * `Subject`, ...) are refused.
+   */
   headers?: Record<string, string>
 }
 
+/**
+ * The default `timeoutMs`, in milliseconds: below core's default `notifyTimeoutMs` (5000), so a
+ * hung send is reported by its SMTP stage rather than by core's bare timeout.
+ */
 export const DEFAULT_TIMEOUT_MS = 4000
 const MAX_TIMEOUT_MS = 600_000
 

@@ -19,6 +19,11 @@ export function incidentKey(jobName: string, downSince: string): string {
   return digest(['incident', jobName, normalizeTime(downSince)])
 }
 
+/**
+ * The Message-ID of an incident's first email, `<incident.<hash>@domain>`. Every process
+ * derives the same one from the event's `job_name` and `down_since` (any ISO spelling of the
+ * same instant), so a message sent elsewhere can reply to the alert's thread.
+ */
 export function incidentMessageId(jobName: string, downSince: string, domain: string): string {
   return `<incident.${incidentKey(jobName, downSince)}@${domain}>`
 }

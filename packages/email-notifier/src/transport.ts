@@ -8,6 +8,12 @@ export type SmtpTransportOptions = SMTPTransportOptions
 
 /** Anything with nodemailer's `sendMail`: a transporter you built yourself (pooled, SES, ...). */
 export interface MailTransporter {
+  /**
+   * Sends one message. A rejection fails the delivery with an `EmailNotifierError`; of the
+   * resolved value only `rejected` and `rejectedErrors` are read (a partial refusal fails it
+   * too). The mail's `signal` is aborted at the deadline, and the notifier stops waiting then
+   * even if the transporter ignores it.
+   */
   sendMail(mail: SendMailOptions): Promise<unknown>
 }
 

@@ -17,14 +17,17 @@ export type SlackNotifierErrorCode =
   | 'aborted'
   | 'webhook_url'
 
+/** What a `SlackNotifierError` is built from; the error's fields default from it. */
 export interface SlackNotifierErrorDetails {
+  /** Why the send failed; becomes `SlackNotifierError.code`. */
   code: SlackNotifierErrorCode
   /** The HTTP status Slack answered with; null when there was no answer. */
   status?: number | null
   /** Slack's error text from the response body (`invalid_blocks`, `no_service`, ...). */
   slackError?: string | null
-  /** How many requests were sent. */
+  /** How many requests were sent. Default 0. */
   attempts?: number
+  /** The underlying error, already stripped of the webhook URL: it is kept as `cause` as is. */
   cause?: unknown
 }
 
@@ -35,9 +38,16 @@ export interface SlackNotifierErrorDetails {
  */
 export class SlackNotifierError extends CronwardenError {
   override name = 'SlackNotifierError'
+  /** Why the send failed (`http_error`, `rate_limited`, `timeout`, ...); see `SlackNotifierErrorCode`. */
   readonly code: SlackNotifierErrorCode
+  /** The HTTP status Slack answered with, for `http_error` and `rate_limited` (429); otherwise null. */
   readonly status: number | null
+  /**
+   * Slack's error text (`invalid_blocks`, `no_service`, ...) for `http_error`, at most 200
+   * characters with any webhook URL redacted; null for other codes or an empty body.
+   */
   readonly slackError: string | null
+  /** How many requests were sent; 0 when the send stopped before the first (e.g. `webhook_url`). */
   readonly attempts: number
 
   constructor(message: string, details: SlackNotifierErrorDetails) {

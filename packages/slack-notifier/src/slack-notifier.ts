@@ -5,6 +5,7 @@ import { formatSlackMessage } from './format-slack-message.js'
 import { postMessage } from './post-message.js'
 import { isHttpUrl, resolveWebhookUrl, type WebhookUrlSource } from './resolve-webhook-url.js'
 
+/** Options of `createSlackNotifier`; unknown keys are an `OptionsError`. */
 export interface SlackNotifierOptions {
   /**
    * The incoming webhook URL, or a function returning a promise of it, called at each send

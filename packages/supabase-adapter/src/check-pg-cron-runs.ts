@@ -30,16 +30,27 @@ export interface PgCronJob {
   jobName?: string
 }
 
+/**
+ * Options of `checkPgCronRuns`, checked on each call: an unknown key is an `OptionsError`.
+ * The delivery options mean, and default to, what they do for `withFailureAlerting`.
+ */
 export interface CheckPgCronRunsOptions {
+  /**
+   * The database with pg_cron and the `cronwarden` schema, as for `createSupabaseStore`.
+   * Connect as the role that owns the jobs: pg_cron's row-level security hides other roles' runs.
+   */
   db: Database
   /** pg_cron job names, or `{ pgCronJob, jobName }`. */
   jobs: Array<string | PgCronJob>
+  /** Where the alerts go; names must be unique (delivery records are keyed by name). Default none. */
   notifiers?: Notifier[]
   /** A run still starting / running / connecting (or awaiting its HTTP response) after this counts as failed. Default 10 min. */
   stuckAfterMs?: number
   /** Default 2, as for wrapped jobs. */
   failureThreshold?: number
+  /** Send a `recovered` event when a success ends a streak that alerted. Default false. */
   notifyOnRecovery?: boolean
+  /** Per notifier and event; then the notifier's signal is aborted. Default 5000. */
   notifyTimeoutMs?: number
   /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
   alertTtlMs?: number
@@ -55,14 +66,26 @@ export interface CheckPgCronRunsOptions {
    * `cronwarden.ingest_pg_cron` recorded when a pg_cron job called it.
    */
   ingest?: boolean
+  /**
+   * Where deliveries and delivery failures are logged. Default: JSON lines on stdout/stderr.
+   * One that throws cannot break the call.
+   */
   logger?: Logger
+  /**
+   * The clock for delivery attempt times. Default: the system clock. Run times, stuck runs
+   * and alert expiry follow the database's clock, not this one.
+   */
   now?: () => Date
 }
 
+/** What one `checkPgCronRuns` call did. */
 export interface PgCronCheckResult {
-  /** Runs recorded by this call's ingestion. */
+  /** Runs recorded by this call's ingestion; 0 with `ingest: false`. */
   recorded: number
-  /** Alerts decided and delivered by this call. */
+  /**
+   * Events at least one notifier accepted during this call, including entries decided earlier
+   * (by a monitor that crashed, or by `cronwarden.ingest_pg_cron` run from SQL).
+   */
   events: AlertEvent[]
 }
 

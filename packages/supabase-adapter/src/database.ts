@@ -9,16 +9,29 @@ import { inlineParameters, type SqlValue } from './sql-literal.js'
 
 /** A postgres.js `Sql` instance (use `prepare: false` behind a transaction-mode pooler). */
 export interface PostgresJsClient {
+  /**
+   * postgres.js's raw query. cronwarden passes each statement with its arguments written in
+   * as escaped literals (one round trip under `prepare: false`), and migrations via `.simple()`.
+   */
   unsafe(query: string, parameters?: unknown[]): PromiseLike<readonly unknown[]> & { simple(): PromiseLike<unknown> }
 }
 
 /** A node-postgres `Pool` or `Client`, or a PGlite instance. */
 export interface QueryClient {
+  /**
+   * One statement with `$1`-style parameters. Without `exec`, also the migrations: a
+   * multi-statement script sent without parameters (node-postgres's simple protocol).
+   */
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   /** PGlite's multi-statement entry point; node-postgres runs them through `query`. */
   exec?(query: string): Promise<unknown>
 }
 
+/**
+ * The `db` every function here takes: a postgres.js `Sql`, a node-postgres `Pool` or `Client`,
+ * or a PGlite instance. Anything else is refused (an `OptionsError`, or a `TypeError` where
+ * there is no options object).
+ */
 export type Database = PostgresJsClient | QueryClient
 
 /** True for anything the adapter can talk to: something with `unsafe()` or `query()`. */

@@ -3,6 +3,7 @@ import { CronwardenError } from '@cronwarden/core'
 /** A Vault secret that is missing or unreadable. Never carries the secret's value. */
 export class VaultSecretError extends CronwardenError {
   override name = 'VaultSecretError'
+  /** The secret's name, as given to `vaultSecret` (never its value). */
   readonly secretName: string
 
   constructor(secretName: string, message: string, options?: { cause: unknown }) {
@@ -14,6 +15,10 @@ export class VaultSecretError extends CronwardenError {
 /** A migration file that could not be applied; `cause` holds the database's error. */
 export class MigrationError extends CronwardenError {
   override name = 'MigrationError'
+  /**
+   * The version of the file that failed (1 for `0001_execution_log.sql`). Nothing of it was
+   * applied; the files before it were, and later ones were not tried.
+   */
   readonly version: number
 
   constructor(version: number, fileName: string, options: { cause: unknown }) {

@@ -2,10 +2,16 @@ import { type Database, sqlRunner } from './database.js'
 import { MigrationError } from './errors.js'
 import { bundledMigrations } from './generated/migrations.js'
 
+/** One shipped migration file, as listed by `listMigrations`. */
 export interface Migration {
+  /**
+   * The number its file name starts with (`0001_...` is 1). Files apply in ascending order;
+   * `migrate` records applied versions in `cronwarden.schema_migrations`.
+   */
   version: number
   /** File name, e.g. `0001_execution_log.sql`. */
   name: string
+  /** The file's SQL, the same text as the `.sql` file shipped in `migrations/`. */
   sql: string
 }
 

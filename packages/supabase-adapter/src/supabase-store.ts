@@ -31,6 +31,7 @@ import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import type { SqlValue } from './sql-literal.js'
 import { type EpochMs, type TransitionRow, toDate, toIso, toTransition } from './transition-row.js'
 
+/** Options of `createSupabaseStore`; an unknown key is an `OptionsError`. */
 export interface SupabaseStoreOptions {
   /** A postgres.js `Sql`, a node-postgres `Pool` or `Client`, or a PGlite instance. */
   db: Database
