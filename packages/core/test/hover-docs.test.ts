@@ -19,17 +19,22 @@ const ENTRY_POINTS = [
 const repo = fileURLToPath(new URL('../../../', import.meta.url))
 
 /**
- * Every package's tsconfig extends the base one, so one set of options fits every entry point.
- * skipLibCheck and noEmit: only the checker's view of our own declarations is wanted.
+ * The source tsconfig: every package's options, with `@cronwarden/*` mapped to source, so a
+ * member documented in another package (an error's `name` from `CronwardenError`) is seen
+ * on a fresh clone, before any `dist/` exists. Only the checker's view is wanted.
  */
 function compilerOptions(): ts.CompilerOptions {
-  const path = resolve(repo, 'tsconfig.base.json')
-  const read = ts.readConfigFile(path, ts.sys.readFile)
-  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'))
-  const { options, errors } = ts.convertCompilerOptionsFromJson(read.config.compilerOptions, repo, path)
-  if (errors.length > 0)
+  const parsed = ts.getParsedCommandLineOfConfigFile(resolve(repo, 'tsconfig.source.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'))
+    },
+  })
+  if (!parsed || parsed.errors.length > 0) {
+    const errors = parsed?.errors ?? []
     throw new Error(errors.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('\n'))
-  return { ...options, noEmit: true, skipLibCheck: true, declaration: false, sourceMap: false }
+  }
+  return { ...parsed.options, noEmit: true, skipLibCheck: true, declaration: false, sourceMap: false }
 }
 
 /**
