@@ -43,14 +43,17 @@ export const silentLogger: Logger = {
  */
 function jsonLine(head: Record<string, string>, fields: Record<string, unknown> | undefined): string {
   try {
-    return JSON.stringify({ ...head, ...fields }, replaceErrors)
+    return JSON.stringify({ ...head, ...fields }, (_key, value: unknown) => readableError(value))
   } catch (error) {
     return JSON.stringify({ ...head, fields_dropped: describeError(error) })
   }
 }
 
-/** Errors serialise to `{}` by default; keep their name and message (never their stack). */
-function replaceErrors(_key: string, value: unknown): unknown {
+/**
+ * A log field as a log line can show it: an Error as its name and message (JSON and pino
+ * would show `{}` or drop it; its stack may quote secrets), anything else as it is.
+ */
+export function readableError(value: unknown): unknown {
   if (value instanceof Error) return { name: String(value.name), message: describeError(value) }
   return value
 }

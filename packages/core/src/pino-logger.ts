@@ -1,5 +1,4 @@
-import { describeError } from './describe-error.js'
-import type { Logger } from './logger.js'
+import { type Logger, readableError } from './logger.js'
 
 /** A logger that takes the fields first and the message second: pino, bunyan. */
 export interface FieldsFirstLogger {
@@ -30,7 +29,7 @@ function withReadableErrors(fields: Record<string, unknown> | undefined): Record
   if (!fields) return {}
   const shown: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(fields)) {
-    shown[key] = value instanceof Error ? { name: value.name, message: describeError(value) } : value
+    shown[key] = readableError(value)
   }
   return shown
 }

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { build, type Format } from 'esbuild'
+import type { Format } from 'esbuild'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { bundleForNode, foldersUpFrom } from '../../../test-support/node-bundle.js'
 import { failuresPayload } from './expected-payloads.js'
 import { type SlackServer, startSlackServer } from './slack-server.js'
 
@@ -32,12 +33,6 @@ afterEach(async () => {
   server = undefined
 })
 
-/** The folders a bundle could find packages in: its own and every parent. */
-function foldersUpFrom(dir: string): string[] {
-  const parent = dirname(dir)
-  return parent === dir ? [dir] : [dir, ...foldersUpFrom(parent)]
-}
-
 // A CommonJS-only dependency once made the ESM bundle die on `Dynamic require of "node:os"`.
 it.each<[Format, string]>([
   ['esm', 'post.mjs'],
@@ -46,17 +41,8 @@ it.each<[Format, string]>([
   'delivers an alert from an esbuild bundle (%s) that node runs with no node_modules',
   async (format, file) => {
     const outfile = join(outDir, file)
-    const result = await build({
-      entryPoints: [fixture],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format,
-      tsconfig: sourceTsconfig,
-      logLevel: 'silent',
-    })
-    expect(result.warnings).toEqual([])
+    const warnings = await bundleForNode({ entry: fixture, outfile, format, tsconfig: sourceTsconfig })
+    expect(warnings).toEqual([])
     for (const folder of foldersUpFrom(outDir)) {
       expect(existsSync(join(folder, 'node_modules')), `${folder}/node_modules`).toBe(false)
     }

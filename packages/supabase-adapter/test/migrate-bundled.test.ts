@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { build, type Format } from 'esbuild'
+import type { Format } from 'esbuild'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bundleForNode, foldersUpFrom } from '../../../test-support/node-bundle.js'
 import { listMigrations, migrate } from '../src/index.js'
 import { createTestDatabase, serverAvailable } from './support/postgres-server.js'
 
@@ -17,12 +18,6 @@ const fixture = fileURLToPath(new URL('./fixtures/migrate-bundled.ts', import.me
 const fixtureTsconfig = fileURLToPath(new URL('./fixtures/tsconfig.json', import.meta.url))
 
 const available = await serverAvailable()
-
-/** The folders a bundle could find files in by a relative path: its own and every parent. */
-function foldersUpFrom(dir: string): string[] {
-  const parent = dirname(dir)
-  return parent === dir ? [dir] : [dir, ...foldersUpFrom(parent)]
-}
 
 describe.skipIf(!available)('migrate from an esbuild bundle', () => {
   let outDir: string
@@ -41,18 +36,9 @@ describe.skipIf(!available)('migrate from an esbuild bundle', () => {
     async (format, file) => {
       const outfile = join(outDir, file)
       // Everything inlined, postgres.js included: what esbuild or the Supabase Edge bundler ships.
-      const result = await build({
-        entryPoints: [fixture],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format,
-        tsconfig: fixtureTsconfig,
-        logLevel: 'silent',
-      })
+      const warnings = await bundleForNode({ entry: fixture, outfile, format, tsconfig: fixtureTsconfig })
       // esbuild warns, among others, when code needs `import.meta.url` that a CJS bundle lacks.
-      expect(result.warnings).toEqual([])
+      expect(warnings).toEqual([])
       for (const folder of foldersUpFrom(outDir)) {
         expect(existsSync(join(folder, 'migrations')), `${folder}/migrations`).toBe(false)
         expect(existsSync(join(folder, 'node_modules')), `${folder}/node_modules`).toBe(false)

@@ -5,13 +5,7 @@
 export { decideAlerts, decideEntry } from '../decide-alerts.js'
 export { describeError } from '../describe-error.js'
 export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
-export {
-  checkUniqueNotifierNames,
-  DEFAULT_STORE_TIMEOUT_MS,
-  deliveryOptionsShape,
-  dispatchOptionsShape,
-  notifierSchema,
-} from '../options.js'
+export { checkUniqueNotifierNames, deliveryOptionsShape, notifierSchema } from '../options.js'
 export { parseOptions } from '../parse-options.js'
 export { readSafely } from '../read-safely.js'
 export { createRedactor, redactError, redactUrls } from '../redact.js'
@@ -25,8 +19,7 @@ export {
   displayText,
   hasControlCharacters,
   MAX_ERROR_MESSAGE_LENGTH,
-  neutralizeBidi,
   singleLine,
 } from '../safe-text.js'
-export { durationMs, functionSchema, MAX_TIMER_MS, nameSchema, objectWithMethods } from '../schema-helpers.js'
-export { boundCall, withStoreTimeout } from '../store-timeout.js'
+export { durationMs, MAX_TIMER_MS, nameSchema } from '../schema-helpers.js'
+export { boundCall } from '../store-timeout.js'
