@@ -610,6 +610,71 @@ end
 $_$;
 
 --
+-- Name: job_health(text[], integer, bigint); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.job_health(p_jobs text[] DEFAULT NULL::text[], p_recent_runs integer DEFAULT 20, p_expired_within_ms bigint DEFAULT 604800000) RETURNS json
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+  select coalesce(json_agg(json_build_object(
+      'job_name', job.job_name,
+      'recent_runs', strip.runs,
+      'consecutive_failure_count', job.consecutive_failure_count,
+      'last_success_at', cronwarden.epoch_ms(job.last_success_at),
+      'down_since', cronwarden.epoch_ms(job.down_since),
+      'running', running.runs,
+      'pending', coalesce(pending.pending, 0),
+      'failed', coalesce(pending.failed, 0),
+      'expired', expired.entries
+    ) order by job.job_name collate "C"), '[]'::json)
+  from cronwarden.cron_job_state as job
+  -- [run_id, status, started_at, duration_ms]: arrays, not objects, to keep a thousand strips small.
+  cross join lateral (
+    select coalesce(json_agg(
+        json_build_array(newest.run_id, newest.status, cronwarden.epoch_ms(newest.started_at), newest.duration_ms)
+        order by newest.started_at, newest.id), '[]'::json) as runs
+    from (
+      select run.run_id, run.status, run.started_at, run.id, run.duration_ms
+      from cronwarden.cron_execution_logs as run
+      where run.job_name = job.job_name
+      order by run.started_at desc, run.id desc
+      limit greatest(p_recent_runs, 0)
+    ) as newest
+  ) as strip
+  -- [run_id, started_at, lease_expires_at, host]; a lease without an end (infinity) as null.
+  cross join lateral (
+    select coalesce(json_agg(
+        json_build_array(run.run_id, cronwarden.epoch_ms(run.started_at),
+          case when pg_catalog.isfinite(run.lease_expires_at) then cronwarden.epoch_ms(run.lease_expires_at) end,
+          run.host)
+        order by run.started_at, run.id), '[]'::json) as runs
+    from cronwarden.cron_execution_logs as run
+    where job.open_runs > 0
+      and run.job_name = job.job_name
+      and run.started_at >= coalesce(job.open_since, '-infinity')
+      and run.status = 'running'
+  ) as running
+  left join (
+    select entry.job_name,
+      count(*) filter (where not entry.notifiers @> '[{"status": "failed"}]') as pending,
+      count(*) filter (where entry.notifiers @> '[{"status": "failed"}]') as failed
+    from cronwarden.cron_alerts as entry
+    where entry.status = 'pending' and (p_jobs is null or entry.job_name = any (p_jobs))
+    group by entry.job_name
+  ) as pending on pending.job_name = job.job_name
+  cross join lateral (
+    select count(*) as entries
+    from cronwarden.cron_alerts as entry
+    where entry.job_name = job.job_name
+      and entry.created_at > now() - p_expired_within_ms * interval '1 millisecond'
+      and entry.status = 'expired'
+  ) as expired
+  where p_jobs is null or job.job_name = any (p_jobs)
+$$;
+
+--
 -- Name: list_alerts(text, integer); Type: FUNCTION; Schema: cronwarden; Owner: -
 --
 
@@ -698,25 +763,56 @@ CREATE FUNCTION cronwarden.pending_state(p_notifier text, p_at timestamp with ti
 $$;
 
 --
--- Name: purge(integer); Type: FUNCTION; Schema: cronwarden; Owner: -
+-- Name: purge(integer, integer); Type: FUNCTION; Schema: cronwarden; Owner: -
 --
 
-CREATE FUNCTION cronwarden.purge(p_days integer) RETURNS bigint
+CREATE FUNCTION cronwarden.purge(p_days integer, p_batch_size integer DEFAULT NULL::integer) RETURNS bigint
     LANGUAGE plpgsql
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_custom_plan'
     AS $$
 declare
-  v_deleted bigint;
+  v_cutoff timestamptz;
+  v_runs bigint;
+  v_entries bigint := 0;
 begin
   if p_days is null or p_days < 1 then
     raise exception 'purge: p_days must be at least 1, got %', p_days using errcode = '22023';
   end if;
+  if p_batch_size < 1 then
+    raise exception 'purge: p_batch_size must be at least 1 (or null for no limit), got %', p_batch_size
+      using errcode = '22023';
+  end if;
+  v_cutoff := now() - p_days * interval '1 day';
+
+  if p_batch_size is null then
+    delete from cronwarden.cron_execution_logs
+    where started_at < v_cutoff and status <> 'running';
+    get diagnostics v_runs = row_count;
+    delete from cronwarden.cron_alerts
+    where created_at < v_cutoff and status <> 'pending';
+    return v_runs;
+  end if;
+
+  -- A batch: the rows are picked through the BRIN index and deleted by their tuple ids (a
+  -- TID scan), so no join can turn into a scan of the whole table.
   delete from cronwarden.cron_execution_logs
-  where started_at < now() - p_days * interval '1 day' and status <> 'running';
-  get diagnostics v_deleted = row_count;
-  delete from cronwarden.cron_alerts
-  where created_at < now() - p_days * interval '1 day' and status <> 'pending';
-  return v_deleted;
+  where ctid = any (array(
+    select ctid from cronwarden.cron_execution_logs
+    where started_at < v_cutoff and status <> 'running'
+    limit p_batch_size
+  ));
+  get diagnostics v_runs = row_count;
+  if v_runs < p_batch_size then
+    delete from cronwarden.cron_alerts
+    where ctid = any (array(
+      select ctid from cronwarden.cron_alerts
+      where created_at < v_cutoff and status <> 'pending'
+      limit p_batch_size - v_runs
+    ));
+    get diagnostics v_entries = row_count;
+  end if;
+  return v_runs + v_entries;
 end
 $$;
 
@@ -1121,6 +1217,12 @@ ALTER TABLE ONLY cronwarden.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
 --
+-- Name: cron_alerts_created_brin; Type: INDEX; Schema: cronwarden; Owner: -
+--
+
+CREATE INDEX cron_alerts_created_brin ON cronwarden.cron_alerts USING brin (created_at) WITH (autosummarize='on');
+
+--
 -- Name: cron_alerts_job_created_idx; Type: INDEX; Schema: cronwarden; Owner: -
 --
 
@@ -1137,6 +1239,12 @@ CREATE INDEX cron_alerts_pending_idx ON cronwarden.cron_alerts USING btree (crea
 --
 
 CREATE INDEX cron_execution_logs_job_started_idx ON cronwarden.cron_execution_logs USING btree (job_name, started_at DESC, id DESC);
+
+--
+-- Name: cron_execution_logs_started_brin; Type: INDEX; Schema: cronwarden; Owner: -
+--
+
+CREATE INDEX cron_execution_logs_started_brin ON cronwarden.cron_execution_logs USING brin (started_at) WITH (autosummarize='on');
 
 --
 -- PostgreSQL database dump complete

@@ -30,12 +30,6 @@ export function normaliseDump(dump: string): string {
   return `-- Generated from migrations/ by \`${regenerateCommand}\`; do not edit.\n${body}\n`
 }
 
-/** pg_dump's version line; rejects when pg_dump is not installed. */
-export async function pgDumpVersion(): Promise<string> {
-  const { stdout } = await run('pg_dump', ['--version'])
-  return stdout.trim()
-}
-
 /** Migrates a new database on the server, dumps its `cronwarden` schema, and drops it. */
 export async function dumpMigratedSchema(): Promise<string> {
   const database = await createTestDatabase('cw_schema')
@@ -47,13 +41,18 @@ export async function dumpMigratedSchema(): Promise<string> {
     } finally {
       await client.end()
     }
-    const { stdout } = await run(
-      'pg_dump',
-      ['--schema-only', '--schema=cronwarden', '--no-owner', '--no-privileges', `--dbname=${database.url}`],
-      { maxBuffer: 16 * 1024 * 1024 },
-    )
-    return normaliseDump(stdout)
+    return await dumpSchema(database.url)
   } finally {
     await database.drop()
   }
+}
+
+/** The `cronwarden` schema of the database at `url`, as schema.sql holds it. */
+export async function dumpSchema(url: string): Promise<string> {
+  const { stdout } = await run(
+    'pg_dump',
+    ['--schema-only', '--schema=cronwarden', '--no-owner', '--no-privileges', `--dbname=${url}`],
+    { maxBuffer: 16 * 1024 * 1024 },
+  )
+  return normaliseDump(stdout)
 }

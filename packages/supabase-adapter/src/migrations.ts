@@ -1,3 +1,4 @@
+import { checkCallOptions } from './call-options.js'
 import { type Database, sqlRunner } from './database.js'
 import { MigrationError } from './errors.js'
 import { bundledMigrations } from './generated/migrations.js'
@@ -19,8 +20,30 @@ export interface Migration {
 // app (esbuild, the Supabase Edge bundler) ships no migrations/ folder to read at run time.
 const shipped: readonly Migration[] = bundledMigrations
 
-/** Both `migrate` and concurrent callers of it serialise on this transaction-scoped lock. */
-const MIGRATION_LOCK_KEY = 7_245_190_331
+/**
+ * Both `migrate` and concurrent callers of it serialise on this transaction-scoped lock, and
+ * so does the script `migrationScript` writes.
+ */
+export const MIGRATION_LOCK_KEY = 7_245_190_331
+
+/** What `migrate` reports before it applies each pending migration. */
+export interface MigrationProgress {
+  /** The migration about to be applied. */
+  migration: Migration
+  /** Its position among the migrations this call applies, from 0. */
+  index: number
+  /** How many migrations this call applies (those not recorded yet). */
+  total: number
+}
+
+/** Options of `migrate`. */
+export interface MigrateOptions {
+  /**
+   * Called before each pending migration is applied, e.g. to print a progress line. A throw
+   * stops `migrate` there: the migrations before it stay applied, that one is not.
+   */
+  onProgress?: (event: MigrationProgress) => void
+}
 
 /**
  * The migrations, in order: the same as the `.sql` files shipped in `migrations/`, which can
@@ -36,12 +59,15 @@ export async function listMigrations(): Promise<Migration[]> {
  * transaction, under an advisory transaction lock, and the files themselves are idempotent,
  * so running `migrate` twice, or twice at once, is safe. Returns the versions it applied.
  */
-export async function migrate(db: Database): Promise<number[]> {
+export async function migrate(db: Database, options: MigrateOptions = {}): Promise<number[]> {
+  checkCallOptions('migrate', options, ['onProgress'], ['onProgress'])
+  const { onProgress } = options
   const runner = sqlRunner(db)
   const migrations = await listMigrations()
   const applied = await appliedVersions(runner)
   const pending = migrations.filter((migration) => !applied.has(migration.version))
-  for (const migration of pending) {
+  for (const [index, migration] of pending.entries()) {
+    onProgress?.({ migration: { ...migration }, index, total: pending.length })
     try {
       // One simple-protocol message runs as one implicit transaction: all of it or none,
       // and no session is left inside a failed transaction block (pools reuse sessions).

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listMigrations, MigrationError, migrate } from '../src/index.js'
+import { listMigrations, MigrationError, type MigrationProgress, migrate } from '../src/index.js'
 import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 
 const available = await serverAvailable()
@@ -15,6 +15,7 @@ describe('listMigrations', () => {
       '0001_execution_log.sql',
       '0002_clip_error_like_core.sql',
       '0003_begin_run_repeatable.sql',
+      '0004_log_indexes.sql',
     ])
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_execution_logs')
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_alerts')
@@ -26,11 +27,47 @@ describe('migrate on PGlite', () => {
   afterAll(() => db.close())
 
   it('applies every file once, and a second call is a no-op', async () => {
-    const versions = (await listMigrations()).map((migration) => migration.version)
-    expect(await migrate(db)).toEqual(versions)
-    expect(await migrate(db)).toEqual([])
+    const migrations = await listMigrations()
+    const versions = migrations.map((migration) => migration.version)
+    const events: MigrationProgress[] = []
+    expect(await migrate(db, { onProgress: (event) => events.push(event) })).toEqual(versions)
+    // Once per applied migration, before it is applied, with its place among them.
+    expect(events).toEqual(migrations.map((migration, index) => ({ migration, index, total: migrations.length })))
+    expect(await migrate(db, { onProgress: (event) => events.push(event) })).toEqual([])
+    expect(events).toHaveLength(migrations.length)
     const { rows } = await db.query<{ version: number }>('select version from cronwarden.schema_migrations order by 1')
     expect(rows.map((row) => row.version)).toEqual(versions)
+  })
+
+  it('reports only the migrations it applies, and stops where onProgress throws', async () => {
+    await db.exec('delete from cronwarden.schema_migrations where version >= 3')
+    const seen: string[] = []
+    const stop = new Error('stop')
+    const error = await migrate(db, {
+      onProgress: ({ migration, index, total }) => {
+        seen.push(`${index + 1}/${total} ${migration.name}`)
+        if (index === 1) throw stop
+      },
+    }).catch((caught: unknown) => caught)
+    expect(error).toBe(stop)
+    expect(seen).toEqual(['1/2 0003_begin_run_repeatable.sql', '2/2 0004_log_indexes.sql'])
+    const { rows } = await db.query<{ version: number }>(
+      'select max(version) as version from cronwarden.schema_migrations',
+    )
+    expect(rows[0]?.version).toBe(3)
+    expect(await migrate(db)).toEqual([4])
+  })
+
+  it('refuses bad options with a RangeError naming the field', async () => {
+    await expect(migrate(db, { onProgres: () => {} } as never)).rejects.toThrow(
+      new RangeError('migrate: options.onProgres: unknown option (expected onProgress)'),
+    )
+    await expect(migrate(db, { onProgress: 'yes' } as never)).rejects.toThrow(
+      new RangeError('migrate: onProgress: expected a function, got string'),
+    )
+    await expect(migrate(db, null as never)).rejects.toThrow(
+      new RangeError('migrate: options: expected an object, got null'),
+    )
   })
 })
 

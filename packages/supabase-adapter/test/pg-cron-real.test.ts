@@ -4,6 +4,7 @@ import { type AlertEvent, silentLogger } from '@cronwarden/core'
 import { createRecordingNotifier } from '@cronwarden/core/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { missingService } from '../../../test-support/missing-service.js'
 import { checkPgCronRuns, createSupabaseStore, migrate } from '../src/index.js'
 
 // The real scheduler, on a throwaway cluster with pg_cron preloaded (.ci/setup-pgcron.sh).
@@ -18,10 +19,10 @@ async function pgCronAvailable(): Promise<boolean> {
     if (rows.length === 0) throw new Error('the pg_cron extension is not created there')
     return true
   } catch (error) {
-    const reason = `no pg_cron at ${url} (${(error as Error).message}); run .ci/setup-pgcron.sh`
-    if (process.env.CRONWARDEN_REQUIRE_SERVICES === '1') throw new Error(reason)
-    console.warn(`skipping the real pg_cron test: ${reason}`)
-    return false
+    return missingService(
+      'the real pg_cron test',
+      `no pg_cron at ${url} (${(error as Error).message}); run .ci/setup-pgcron.sh`,
+    )
   } finally {
     await client.end().catch(() => {})
   }

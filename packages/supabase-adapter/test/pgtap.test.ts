@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { missingService } from '../../../test-support/missing-service.js'
 import { migrate } from '../src/index.js'
 import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 
@@ -15,11 +16,10 @@ async function pgProveInstalled(): Promise<boolean> {
     await run('pg_prove', ['--version'])
     return true
   } catch {
-    const reason =
-      'pg_prove is not installed (apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)'
-    if (process.env.CRONWARDEN_REQUIRE_SERVICES === '1') throw new Error(reason)
-    console.warn(`skipping pgTAP suite: ${reason}`)
-    return false
+    return missingService(
+      'pgTAP suite',
+      'pg_prove is not installed (apt-get install postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)',
+    )
   }
 }
 

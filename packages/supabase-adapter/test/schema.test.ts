@@ -1,27 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
-import {
-  dumpMigratedSchema,
-  normaliseDump,
-  pgDumpVersion,
-  regenerateCommand,
-  schemaFile,
-} from '../scripts/schema-dump.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { dumpMigratedSchema, normaliseDump, regenerateCommand, schemaFile } from '../scripts/schema-dump.js'
+import { pgDumpAvailable, serverAvailable } from './support/postgres-server.js'
 
-async function pgDumpInstalled(): Promise<boolean> {
-  try {
-    await pgDumpVersion()
-    return true
-  } catch (error) {
-    const reason = `pg_dump is not installed (${(error as Error).message}); apt-get install postgresql-client-15`
-    if (process.env.CRONWARDEN_REQUIRE_SERVICES === '1') throw new Error(reason)
-    console.warn(`skipping the schema.sql drift test: ${reason}`)
-    return false
-  }
-}
-
-const available = (await serverAvailable()) && (await pgDumpInstalled())
+const available = (await serverAvailable()) && (await pgDumpAvailable('the schema.sql drift test'))
 
 describe('normaliseDump', () => {
   it('drops the lines that name versions and the random restrict key, and keeps everything else', () => {

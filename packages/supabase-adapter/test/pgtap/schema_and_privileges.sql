@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(57);
+select plan(60);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -14,11 +14,13 @@ select col_type_is('cronwarden', 'cron_execution_logs', 'started_at', 'timestamp
 select col_type_is('cronwarden', 'cron_execution_logs', 'summary', 'jsonb', 'summaries are jsonb');
 select has_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_job_started_idx', 'latest runs of a job are indexed');
 select hasnt_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_running_idx', 'no index on status, so a finish is a HOT update');
+select has_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_started_brin', 'time-range reads and purge go through a BRIN index on started_at');
 select hasnt_table('public', 'cron_execution_logs', 'nothing lands in public');
 select has_table('cronwarden', 'cron_alerts', 'the alert outbox');
 select col_is_pk('cronwarden', 'cron_alerts', 'alert_id', 'alert entries have an id');
 select has_index('cronwarden', 'cron_alerts', 'cron_alerts_pending_idx', 'claims read pending entries through a partial index');
 select has_index('cronwarden', 'cron_alerts', 'cron_alerts_job_created_idx', 'latest alerts of a job are indexed');
+select has_index('cronwarden', 'cron_alerts', 'cron_alerts_created_brin', 'purge finds old entries through a BRIN index on created_at');
 select col_type_is('cronwarden', 'cron_alerts', 'notifiers', 'jsonb', 'per-notifier states are jsonb');
 select hasnt_table('cronwarden', 'pg_cron_outbox', 'pg_cron ingestion writes alert entries, not an outbox of its own');
 select is(
@@ -32,7 +34,8 @@ select has_function('cronwarden', 'begin_run', array['text', 'text', 'integer', 
 select has_function('cronwarden', 'finish_run', array['text', 'text', 'text', 'text', 'jsonb', 'jsonb', 'timestamp with time zone', 'boolean']);
 select has_function('cronwarden', 'heartbeat', array['text', 'text', 'integer']);
 select has_function('cronwarden', 'list_runs', array['text', 'integer']);
-select has_function('cronwarden', 'purge', array['integer']);
+select has_function('cronwarden', 'purge', array['integer', 'integer']);
+select has_function('cronwarden', 'job_health', array['text[]', 'integer', 'bigint']);
 select has_function('cronwarden', 'record_missed_run', array['text', 'text', 'bigint', 'bigint', 'text', 'jsonb', 'jsonb']);
 select has_function('cronwarden', 'enqueue_alert', array['text', 'text', 'jsonb', 'jsonb']);
 select has_function('cronwarden', 'claim_alerts', array['text[]', 'text[]', 'integer', 'bigint']);

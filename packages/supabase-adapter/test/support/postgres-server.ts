@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { promisify } from 'node:util'
 import pg from 'pg'
+import { missingService } from '../../../../test-support/missing-service.js'
 
 /** The PostgreSQL server tests use; every machine here runs one, CI insists on it. */
 export const serverUrl = process.env.CRONWARDEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const required = process.env.CRONWARDEN_REQUIRE_SERVICES === '1'
 
 /**
  * True when the server answers. When it does not, tests skip with the reason printed, so
@@ -17,12 +19,28 @@ export async function serverAvailable(): Promise<boolean> {
     await client.query('select 1')
     return true
   } catch (error) {
-    const reason = `PostgreSQL at ${serverUrl} is not reachable (${(error as Error).message})`
-    if (required) throw new Error(`${reason}; CRONWARDEN_REQUIRE_SERVICES=1 requires it`)
-    console.warn(`skipping PostgreSQL server tests: ${reason}`)
-    return false
+    return missingService(
+      'PostgreSQL server tests',
+      `PostgreSQL at ${serverUrl} is not reachable (${(error as Error).message})`,
+    )
   } finally {
     await client.end().catch(() => {})
+  }
+}
+
+/**
+ * True when pg_dump is installed, for tests that compare schema dumps; skips `purpose` with
+ * the reason printed otherwise, unless CRONWARDEN_REQUIRE_SERVICES=1.
+ */
+export async function pgDumpAvailable(purpose: string): Promise<boolean> {
+  try {
+    await promisify(execFile)('pg_dump', ['--version'])
+    return true
+  } catch (error) {
+    return missingService(
+      purpose,
+      `pg_dump is not installed (${(error as Error).message}); apt-get install postgresql-client-15`,
+    )
   }
 }
 
