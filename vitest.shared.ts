@@ -12,5 +12,6 @@ export const workspaceAliases = [
   { find: /^@cronwarden\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@cronwarden\/supabase-adapter$/, replacement: source('./packages/supabase-adapter/src/index.ts') },
   { find: /^@cronwarden\/email-notifier$/, replacement: source('./packages/email-notifier/src/index.ts') },
+  { find: /^@cronwarden\/cli$/, replacement: source('./packages/cli/src/index.ts') },
   { find: /^@cronwarden\/slack-notifier$/, replacement: source('./packages/slack-notifier/src/index.ts') },
 ]

@@ -41,13 +41,15 @@ type RuntimeName = keyof typeof RUNTIMES
 /** This machine's Node runs the build, tsc and the bundle; in CI it is Node 20, the oldest engine. */
 const localNode = `node ${process.versions.node.split('.')[0]}`
 
-const ENTRY_POINTS = 6 // core, core/plugin, core/testing and the three other packages
+const ENTRY_POINTS = 7 // core, core/plugin, core/testing and the four other packages
 
 interface PublicPackage {
   name: string
   version: string
   dir: string
   tarball: string
+  /** Its runtime dependencies among the packages here (the CLI's on core and the adapter). */
+  workspaceDependencies: string[]
 }
 
 interface Result {
@@ -136,13 +138,25 @@ async function publicPackages(tarballDir: string): Promise<PublicPackage[]> {
   for (const entry of (await readdir(path.join(root, 'packages'))).sort()) {
     const dir = path.join(root, 'packages', entry)
     if (!existsSync(path.join(dir, 'package.json'))) continue
-    const manifest = await readJson<{ name: string; version: string; private?: boolean }>(
-      path.join(dir, 'package.json'),
-    )
+    const manifest = await readJson<{
+      name: string
+      version: string
+      private?: boolean
+      dependencies?: Record<string, string>
+    }>(path.join(dir, 'package.json'))
     if (manifest.private) continue
     // pnpm's tarball name: the scope without '@', '/' as '-'.
     const file = `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`
-    found.push({ name: manifest.name, version: manifest.version, dir, tarball: path.join(tarballDir, file) })
+    const workspaceDependencies = Object.keys(manifest.dependencies ?? {}).filter((name) =>
+      name.startsWith('@cronwarden/'),
+    )
+    found.push({
+      name: manifest.name,
+      version: manifest.version,
+      dir,
+      tarball: path.join(tarballDir, file),
+      workspaceDependencies,
+    })
   }
   return found
 }
@@ -272,11 +286,18 @@ async function main(): Promise<number> {
   const installedVersion = async (name: string) =>
     (await readJson<{ version: string }>(path.join(root, 'node_modules', name, 'package.json'))).version
   const sizeApps = [
-    ...[core, ...packages.filter((pkg) => pkg !== core)].map((pkg) => ({
-      label: pkg === core ? pkg.name : `${pkg.name} (+ core, its peer)`,
-      dir: path.join(work, 'size', pkg.name.replace('/', '+')),
-      deps: tarballDeps(pkg === core ? [core] : [core, pkg]),
-    })),
+    ...[core, ...packages.filter((pkg) => pkg !== core)].map((pkg) => {
+      // Unpublished sibling packages come from their tarballs, never the registry.
+      const siblings = packages.filter((other) => other !== core && pkg.workspaceDependencies.includes(other.name))
+      return {
+        label:
+          pkg === core
+            ? pkg.name
+            : `${pkg.name} (+ ${['core', ...siblings.map((other) => other.name.replace('@cronwarden/', ''))].join(', ')})`,
+        dir: path.join(work, 'size', pkg.name.replace('/', '+')),
+        deps: tarballDeps(pkg === core ? [core] : [core, ...siblings, pkg]),
+      }
+    }),
     { label: `all ${packages.length}`, dir: path.join(work, 'size', 'all'), deps: tarballDeps(packages) },
   ]
   const appInstall = (async () => {
@@ -337,6 +358,19 @@ async function main(): Promise<number> {
       },
     ]),
     ...packages.map((pkg): [string, () => Promise<string>] => [`tarball ${pkg.name}`, () => checkTarball(pkg)]),
+    [
+      `bin cronwarden · ${localNode}`,
+      async () => {
+        // The installed bin as npx runs it: its version, and the migrations it prints
+        // without a database.
+        const bin = path.join(app, 'node_modules', '.bin', 'cronwarden')
+        const version = (await run(bin, ['--version'], { cwd: app, env: runnerEnv })).trim()
+        const sql = await run(bin, ['migrate', '--print'], { cwd: app, env: runnerEnv })
+        if (!sql.includes('cronwarden.schema_migrations'))
+          throw new TargetError('migrate --print wrote no migrations', sql.slice(0, 2_000))
+        return `--version ${version}, migrate --print ${sql.length} characters`
+      },
+    ],
     ...RUNNERS.flatMap(({ name, command }) =>
       (['esm', 'cjs'] as const).map((format): [string, () => Promise<string>] => [
         `${format} · ${name}`,

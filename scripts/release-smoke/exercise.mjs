@@ -56,8 +56,10 @@ async function startWebhook() {
   return { url: `http://127.0.0.1:${server.address().port}${SECRET_PATH}`, posts, close }
 }
 
-export async function exercise({ core, plugin, testing, supabase, slack, email }, { extension, entryFiles }) {
+export async function exercise({ core, plugin, testing, supabase, slack, email, cli }, { extension, entryFiles }) {
   checkEntryFiles(entryFiles, extension)
+  const config = { notifiers: [] }
+  check(cli.defineConfig(config) === config, "the CLI's defineConfig returns the config it was given")
   const webhook = await startWebhook()
   try {
     const mails = []

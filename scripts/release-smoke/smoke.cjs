@@ -5,6 +5,7 @@ const testing = require('@cronwarden/core/testing')
 const supabase = require('@cronwarden/supabase-adapter')
 const slack = require('@cronwarden/slack-notifier')
 const email = require('@cronwarden/email-notifier')
+const cli = require('@cronwarden/cli')
 
 const specifiers = [
   '@cronwarden/core',
@@ -13,13 +14,17 @@ const specifiers = [
   '@cronwarden/supabase-adapter',
   '@cronwarden/slack-notifier',
   '@cronwarden/email-notifier',
+  '@cronwarden/cli',
 ]
 const entryFiles = Object.fromEntries(specifiers.map((s) => [s, require.resolve(s)]))
 
 // The shared checks are an ES module; the packages above were still loaded by require.
 import('./exercise.mjs')
   .then(async ({ exercise, runtimeName }) => {
-    const summary = await exercise({ core, plugin, testing, supabase, slack, email }, { extension: '.cjs', entryFiles })
+    const summary = await exercise(
+      { core, plugin, testing, supabase, slack, email, cli },
+      { extension: '.cjs', entryFiles },
+    )
     console.log(`cjs ok on ${runtimeName()}: ${summary}`)
   })
   .catch((error) => {

@@ -1,4 +1,5 @@
 // The ESM program of the release dry run: every entry point through `import`.
+import * as cli from '@cronwarden/cli'
 import * as core from '@cronwarden/core'
 import * as plugin from '@cronwarden/core/plugin'
 import * as testing from '@cronwarden/core/testing'
@@ -14,10 +15,11 @@ const specifiers = [
   '@cronwarden/supabase-adapter',
   '@cronwarden/slack-notifier',
   '@cronwarden/email-notifier',
+  '@cronwarden/cli',
 ]
 // A bundle has no node_modules to resolve against; Deno answers with its own scheme.
 const canResolve = process.env.CRONWARDEN_SMOKE_BUNDLED !== '1' && !globalThis.Deno
 const entryFiles = Object.fromEntries(specifiers.map((s) => [s, canResolve ? import.meta.resolve(s) : null]))
 
-const summary = await exercise({ core, plugin, testing, supabase, slack, email }, { extension: '.js', entryFiles })
+const summary = await exercise({ core, plugin, testing, supabase, slack, email, cli }, { extension: '.js', entryFiles })
 console.log(`esm ok on ${runtimeName()}: ${summary}`)

@@ -1,5 +1,6 @@
 // The type check of the release dry run: the published declarations, as an application sees
 // them, under `moduleResolution` node16 (this file is ESM there) and bundler.
+import { type CronwardenConfig, defineConfig } from '@cronwarden/cli'
 import {
   type AlertEvent,
   createMemoryStore,
@@ -70,3 +71,10 @@ export async function main(): Promise<void> {
   console.log(sent, runs.length, migrations.length, redactUrls(describeError(error)))
   console.log(typeof describeExecutionLogStoreContract)
 }
+
+// A config file's export, typed as the CLI loads it.
+export const config: CronwardenConfig = defineConfig({
+  databaseUrl: 'postgres://localhost/app',
+  notifiers,
+  storeTimeoutMs: 5_000,
+})

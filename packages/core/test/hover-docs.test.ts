@@ -14,6 +14,7 @@ const ENTRY_POINTS = [
   'packages/slack-notifier/src/index.ts',
   'packages/email-notifier/src/index.ts',
   'packages/supabase-adapter/src/index.ts',
+  'packages/cli/src/index.ts',
 ]
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url))

@@ -1,0 +1,55 @@
+import type { ExecutionLogStore } from '@cronwarden/core'
+import { checkUniqueNotifierNames, durationMs, notifierSchema, parseOptions } from '@cronwarden/core/plugin'
+import { z } from 'zod'
+import type { CronwardenConfig } from './config.js'
+
+const STORE_METHODS = ['beginRun', 'finishRun', 'claimAlerts', 'recordAlertOutcome', 'listAlerts', 'listRuns'] as const
+
+const storeSchema = z.custom<ExecutionLogStore>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
+  { message: `expected an ExecutionLogStore (an object with ${STORE_METHODS.join(', ')})` },
+)
+
+const databaseSchema = z.custom<NonNullable<CronwardenConfig['db']>>(
+  (value) =>
+    typeof value === 'object' || typeof value === 'function'
+      ? value !== null &&
+        (typeof (value as { unsafe?: unknown }).unsafe === 'function' ||
+          typeof (value as { query?: unknown }).query === 'function')
+      : false,
+  { message: 'expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance' },
+)
+
+// Jobs are checked in full by checkMissedRuns / checkPgCronRuns when `check` uses them; here
+// only their shape, so a typo is reported when the file loads, whatever the command.
+const configSchema = z
+  .strictObject({
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection string')
+      .optional(),
+    db: databaseSchema.optional(),
+    store: storeSchema.optional(),
+    notifiers: z.array(notifierSchema).default([]),
+    jobs: z.array(z.looseObject({ jobName: z.string(), schedule: z.string() })).optional(),
+    pgCronJobs: z.array(z.union([z.string(), z.looseObject({ pgCronJob: z.string() })])).optional(),
+    notifyTimeoutMs: durationMs().default(5_000),
+    storeTimeoutMs: durationMs().default(10_000),
+  })
+  .superRefine((config, ctx) => {
+    checkUniqueNotifierNames(config.notifiers, ctx)
+    if (config.db && config.databaseUrl)
+      ctx.addIssue({ code: 'custom', path: ['db'], message: 'give `db` or `databaseUrl`, not both' })
+  })
+
+/** A config with its defaults filled in. */
+export type ResolvedConfig = Omit<CronwardenConfig, 'notifiers' | 'notifyTimeoutMs' | 'storeTimeoutMs'> &
+  Required<Pick<CronwardenConfig, 'notifiers' | 'notifyTimeoutMs' | 'storeTimeoutMs'>>
+
+/** Checks what a config file exported; an `OptionsError` names each bad key, with `subject`. */
+export function parseConfig(input: unknown, subject: string): ResolvedConfig {
+  return parseOptions(configSchema, input, subject) as ResolvedConfig
+}

@@ -1,0 +1,1 @@
+export { type CronwardenConfig, defineConfig } from './config.js'

@@ -1,0 +1,91 @@
+import { migrate } from '@cronwarden/supabase-adapter'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseJsonOutput, runCli } from './support/cli.js'
+import { type CaseFolder, createCaseFolder, literal } from './support/config-case.js'
+import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js'
+
+// Only the missed-run pass: pg_cron's trigger pass needs a cluster with pg_cron preloaded,
+// which the adapter's own tests cover (packages/supabase-adapter/test/pg-cron-real.test.ts).
+
+const available = await serverAvailable()
+
+interface CheckJson {
+  missed_runs: { checked: number; events: Array<{ type: string; job_name: string; expected_at: string }> }
+  pg_cron: { checked: number; recorded: number; events: unknown[] }
+  errors: number
+}
+
+describe.skipIf(!available)('check on the PostgreSQL server', () => {
+  let database: TestDatabase
+  let slack: SlackStandIn
+  let folder: CaseFolder
+
+  beforeAll(async () => {
+    ;[database, slack, folder] = await Promise.all([createTestDatabase(), startSlackStandIn(), createCaseFolder()])
+    await migrate(database.sql)
+    // A yearly job (New Year, 00:00 UTC) expected since mid-year two years ago that never
+    // ran: exactly two scheduled times are past their grace (5 min; so not in a year's first
+    // five minutes), and no new one passes during the test.
+    const since = new Date(Date.UTC(new Date().getUTCFullYear() - 2, 6, 1)).toISOString()
+    await folder.bundleConfig(`
+      import { defineConfig } from '@cronwarden/cli'
+      import { createSlackNotifier } from '@cronwarden/slack-notifier'
+      export default defineConfig({
+        databaseUrl: ${literal(database.url)},
+        notifiers: [createSlackNotifier({ webhookUrl: ${literal(slack.webhookUrl)} })],
+        jobs: [{ jobName: 'yearly-archive', schedule: '0 0 1 1 *', since: new Date(${literal(since)}) }],
+      })
+    `)
+  })
+  afterAll(async () => {
+    await Promise.all([database?.drop(), slack?.close(), folder?.remove()])
+  })
+
+  it('records the missed scheduled times once and alerts through the notifiers, and a second pass finds nothing new', async () => {
+    const first = await runCli(['check', '--json'], { cwd: folder.dir })
+    expect(first.code).toBe(0)
+    const report = parseJsonOutput<CheckJson>(first)
+    expect(report.missed_runs.checked).toBe(1)
+    const year = new Date().getUTCFullYear()
+    expect(report.missed_runs.events.map((event) => event.expected_at).sort()).toEqual([
+      `${year - 1}-01-01T00:00:00.000Z`,
+      `${year}-01-01T00:00:00.000Z`,
+    ])
+    for (const event of report.missed_runs.events)
+      expect(event).toMatchObject({ type: 'missed_run', job_name: 'yearly-archive' })
+    expect(report.pg_cron).toEqual({ checked: 0, recorded: 0, events: [] })
+    expect(report.errors).toBe(0)
+    expect(slack.requests).toHaveLength(report.missed_runs.events.length)
+    expect(slack.texts()[0]).toContain('yearly-archive')
+
+    const runs = parseJsonOutput<{ runs: Array<{ status: string; started_at: string }> }>(
+      await runCli(['runs', 'yearly-archive', '--json'], { cwd: folder.dir }),
+    )
+    const missed = runs.runs.filter((run) => run.status === 'missed')
+    expect(missed).toHaveLength(2)
+
+    const second = await runCli(['check'], { cwd: folder.dir })
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain('Checked 1 scheduled job(s) and 0 pg_cron job(s)')
+    expect(second.stdout).not.toContain('missed_run:')
+    expect(slack.requests).toHaveLength(report.missed_runs.events.length)
+  })
+
+  it('shows a job whose last scheduled run was missed as needing attention in status, missing since its first missed time', async () => {
+    const result = await runCli(['status', 'yearly-archive', '--json'], { cwd: folder.dir })
+    expect(result.code).toBe(1)
+    const [job] = parseJsonOutput<{
+      jobs: Array<{ problems: string[]; recent_runs: Array<{ status: string; started_at: string }> }>
+    }>(result).jobs
+    expect(job?.problems).toContain('missed run')
+    expect(job?.recent_runs.length).toBeGreaterThan(0)
+    expect(job?.recent_runs.every((run) => run.status === 'missed')).toBe(true)
+
+    const text = await runCli(['status', 'yearly-archive'], { cwd: folder.dir })
+    expect(text.code).toBe(1)
+    const first = job?.recent_runs[0]?.started_at ?? ''
+    expect(text.stdout).toContain(`${first.slice(0, 10)} ${first.slice(11, 19)}Z`)
+    expect(text.stdout).toContain('1 of 1 jobs need attention.')
+  })
+})
