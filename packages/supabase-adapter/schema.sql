@@ -88,9 +88,11 @@ WITH (fillfactor='90');
 --
 
 CREATE FUNCTION cronwarden.alert_json(p_entry cronwarden.cron_alerts, p_now timestamp with time zone) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
     AS $$
-  select jsonb_build_object(
+begin
+  return jsonb_build_object(
     'alert_id', p_entry.alert_id::text,
     'job_name', p_entry.job_name,
     'run_id', p_entry.run_id,
@@ -103,7 +105,8 @@ CREATE FUNCTION cronwarden.alert_json(p_entry cronwarden.cron_alerts, p_now time
     'event_type', p_entry.event_type,
     'status', p_entry.status,
     'claim_token', p_entry.claim_token::text
-  )
+  );
+end
 $$;
 
 --
@@ -360,8 +363,13 @@ $$;
 --
 
 CREATE FUNCTION cronwarden.epoch_ms(ts timestamp with time zone) RETURNS bigint
-    LANGUAGE sql IMMUTABLE
-    AS $$ select (extract(epoch from (ts at time zone 'UTC')) * 1000)::bigint $$;
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return (extract(epoch from (ts at time zone 'UTC')) * 1000)::bigint;
+end
+$$;
 
 --
 -- Name: finish_run(text, text, text, text, jsonb, jsonb, timestamp with time zone, boolean); Type: FUNCTION; Schema: cronwarden; Owner: -
@@ -482,10 +490,10 @@ CREATE FUNCTION cronwarden.heartbeat(p_job_name text, p_run_id text, p_lease_ms 
 $$;
 
 --
--- Name: ingest_pg_cron(text[], text[], bigint, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
+-- Name: ingest_pg_cron(text[], text[], bigint, jsonb, integer, timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
 --
 
-CREATE FUNCTION cronwarden.ingest_pg_cron(p_pg_cron_jobs text[], p_job_names text[], p_stuck_after_ms bigint, p_alert jsonb DEFAULT NULL::jsonb) RETURNS integer
+CREATE FUNCTION cronwarden.ingest_pg_cron(p_pg_cron_jobs text[], p_job_names text[], p_stuck_after_ms bigint, p_alert jsonb DEFAULT NULL::jsonb, p_batch_size integer DEFAULT 1000, p_since timestamp with time zone DEFAULT NULL::timestamp with time zone, OUT recorded integer, OUT caught_up boolean) RETURNS record
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -495,19 +503,28 @@ declare
   v_has_pg_net boolean := pg_catalog.to_regclass('net._http_response') is not null;
   v_alert jsonb := coalesce(p_alert,
     '{"policy": {"failureThreshold": 2, "notifyOnRecovery": false}, "notifiers": [], "ttlMs": 86400000, "claimMs": 0}');
+  v_budget integer := p_batch_size;
+  v_newest bigint;
+  v_job record;
+  v_cursor bigint;
+  v_last bigint;
+  v_read integer;
+  v_blocked boolean;
   v_row record;
-  v_blocked bigint[] := '{}';
-  v_job_name text;
   v_status text;
   v_message text;
   v_finished timestamptz;
   v_since timestamptz;
   v_http record;
   v_run_id text;
-  v_recorded integer := 0;
 begin
+  recorded := 0;
+  caught_up := true;
   if pg_catalog.array_length(p_pg_cron_jobs, 1) is distinct from pg_catalog.array_length(p_job_names, 1) then
     raise exception 'ingest_pg_cron: p_pg_cron_jobs and p_job_names must have the same length' using errcode = '22023';
+  end if;
+  if p_batch_size is null or p_batch_size < 1 then
+    raise exception 'ingest_pg_cron: p_batch_size must be at least 1, got %', p_batch_size using errcode = '22023';
   end if;
   if pg_catalog.to_regclass('cron.job_run_details') is null then
     raise exception 'ingest_pg_cron: cron.job_run_details does not exist (is pg_cron installed in this database?)'
@@ -515,97 +532,145 @@ begin
   end if;
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('cronwarden.pg_cron_ingest', 0));
 
-  for v_row in
+  -- Statements on pg_cron's tables go through EXECUTE: planned on each call with the real
+  -- cursor and limit (a cached generic plan cannot know how few rows lie past the cursor),
+  -- and pg_cron need not be installed when this function is created.
+  -- The newest row now (the end of the primary key): where a caught-up job's cursor goes.
+  execute 'select max(runid) from cron.job_run_details' into v_newest;
+
+  for v_job in
     execute $q$
-      select d.runid, d.jobid, j.jobname::text as jobname, d.job_pid, d.status, d.return_message,
-             d.start_time, d.end_time, names.job_name
-      from cron.job_run_details d
-      join cron.job j on j.jobid = d.jobid
-      join unnest($1, $2) as names (pg_cron_job, job_name) on names.pg_cron_job = j.jobname::text
-      left join cronwarden.pg_cron_cursor c on c.jobid = d.jobid
-      where d.runid > coalesce(c.last_runid, 0)
-      order by d.jobid, d.runid
+      select j.jobid, names.job_name, c.last_runid
+      from unnest($1, $2) with ordinality as names (pg_cron_job, job_name, position)
+      join cron.job j on j.jobname::text = names.pg_cron_job
+      left join cronwarden.pg_cron_cursor c on c.jobid = j.jobid
+      order by names.position, j.jobid
     $q$ using p_pg_cron_jobs, p_job_names
   loop
-    continue when v_row.jobid = any (v_blocked);
-    v_job_name := v_row.job_name;
-    v_status := null;
-    v_since := null;
-    v_finished := coalesce(v_row.end_time, v_now);
-
-    if v_row.status in ('succeeded', 'failed') then
-      v_status := v_row.status;
-      -- libpq-mode messages end in a newline ("ERROR:  division by zero\n"); keep the rest as is.
-      v_message := case when v_row.status = 'failed'
-        then coalesce(nullif(pg_catalog.rtrim(v_row.return_message, E' \n'), ''), 'pg_cron run failed') end;
-    else
-      insert into cronwarden.pg_cron_first_seen (runid) values (v_row.runid) on conflict (runid) do nothing;
-      select least(coalesce(v_row.start_time, first_seen_at), first_seen_at) into v_since
-      from cronwarden.pg_cron_first_seen where runid = v_row.runid;
-      if v_since <= v_now - v_stuck_after then
-        v_status := 'failed';
-        v_message := pg_catalog.format('pg_cron run %s stuck in status "%s" since %s', v_row.runid, v_row.status,
-          pg_catalog.to_char(v_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
-        v_finished := v_now;
-      end if;
-    end if;
-
-    -- A trigger that called an Edge Function succeeded only if the function answered well.
-    if v_status = 'succeeded' and v_has_pg_net then
-      for v_http in
+    v_cursor := v_job.last_runid;
+    if v_cursor is null then
+      -- Seen for the first time: its history is not recorded unless p_since asks for it. Both
+      -- read the primary key backwards from the newest row until they meet the job's row.
+      if p_since is null then
         execute $q$
-          select r.request_id, resp.status_code, resp.timed_out, resp.error_msg,
-                 left(resp.content::text, 500) as content, (resp.id is not null) as answered
-          from cronwarden.pg_net_requests r
-          left join net._http_response resp on resp.id = r.request_id
-          where r.backend_pid = $1 and r.requested_at >= $2 and r.requested_at <= $3
-          order by r.request_id
-        $q$ using v_row.job_pid, v_row.start_time, coalesce(v_row.end_time, v_now)
-      loop
-        if not v_http.answered then
-          if v_row.start_time > v_now - v_stuck_after then
-            v_status := null; -- still waiting for the response
-          else
-            v_status := 'failed';
-            v_message := pg_catalog.format('pg_net request %s got no response within %s ms', v_http.request_id, p_stuck_after_ms);
-          end if;
-        elsif v_http.timed_out then
-          v_status := 'failed';
-          v_message := pg_catalog.format('pg_net request %s timed out', v_http.request_id);
-        elsif v_http.error_msg is not null then
-          v_status := 'failed';
-          v_message := pg_catalog.format('pg_net request %s failed: %s', v_http.request_id, v_http.error_msg);
-        elsif v_http.status_code >= 400 then
-          v_status := 'failed';
-          v_message := pg_catalog.format('HTTP %s from the Edge Function: %s', v_http.status_code, coalesce(v_http.content, ''));
-        end if;
-        exit when v_status is distinct from 'succeeded';
-      end loop;
+          select max(runid) from cron.job_run_details where jobid = $1 and status in ('succeeded', 'failed')
+        $q$ into v_cursor using v_job.jobid;
+      elsif p_since > '-infinity' then
+        execute $q$
+          select max(runid) from cron.job_run_details where jobid = $1 and coalesce(start_time, end_time) < $2
+        $q$ into v_cursor using v_job.jobid, p_since;
+      end if;
+      v_cursor := coalesce(v_cursor, 0);
+      insert into cronwarden.pg_cron_cursor (jobid, last_runid) values (v_job.jobid, v_cursor)
+      on conflict (jobid) do nothing;
     end if;
-
-    if v_status is null then
-      -- In progress: this job's later runs wait for it, to keep the streak in order.
-      v_blocked := v_blocked || v_row.jobid;
+    if v_budget = 0 then
+      caught_up := false;
       continue;
     end if;
 
-    v_run_id := 'pg_cron:' || v_row.runid;
-    insert into cronwarden.cron_execution_logs (run_id, job_name, status, started_at, lease_expires_at, host)
-    -- Rows pg_cron never started (startup timeout, connection failed) have only an end time.
-    values (v_run_id, v_job_name, 'running',
-            pg_catalog.date_trunc('milliseconds', coalesce(v_row.start_time, v_since, v_row.end_time, v_now)),
-            'infinity', 'pg_cron')
-    on conflict (run_id) do nothing;
-    if found then
-      perform cronwarden.finish_run(v_job_name, v_run_id, v_status, v_message, null, v_alert,
-                                    pg_catalog.date_trunc('milliseconds', v_finished), false);
-      v_recorded := v_recorded + 1;
+    v_last := v_cursor;
+    v_read := 0;
+    v_blocked := false;
+    for v_row in
+      execute $q$
+        select d.runid, d.job_pid, d.status, d.return_message, d.start_time, d.end_time
+        from cron.job_run_details d
+        where d.jobid = $1 and d.runid > $2
+        order by d.runid
+        limit $3
+      $q$ using v_job.jobid, v_cursor, v_budget
+    loop
+      v_read := v_read + 1;
+      v_status := null;
+      v_since := null;
+      v_finished := coalesce(v_row.end_time, v_now);
+
+      if v_row.status in ('succeeded', 'failed') then
+        v_status := v_row.status;
+        -- libpq-mode messages end in a newline ("ERROR:  division by zero\n"); keep the rest as is.
+        v_message := case when v_row.status = 'failed'
+          then coalesce(nullif(pg_catalog.rtrim(v_row.return_message, E' \n'), ''), 'pg_cron run failed') end;
+      else
+        insert into cronwarden.pg_cron_first_seen (runid) values (v_row.runid) on conflict (runid) do nothing;
+        select least(coalesce(v_row.start_time, first_seen_at), first_seen_at) into v_since
+        from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+        if v_since <= v_now - v_stuck_after then
+          v_status := 'failed';
+          v_message := pg_catalog.format('pg_cron run %s stuck in status "%s" since %s', v_row.runid, v_row.status,
+            pg_catalog.to_char(v_since at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+          v_finished := v_now;
+        end if;
+      end if;
+
+      -- A trigger that called an Edge Function succeeded only if the function answered well.
+      if v_status = 'succeeded' and v_has_pg_net then
+        for v_http in
+          execute $q$
+            select r.request_id, resp.status_code, resp.timed_out, resp.error_msg,
+                   left(resp.content::text, 500) as content, (resp.id is not null) as answered
+            from cronwarden.pg_net_requests r
+            left join net._http_response resp on resp.id = r.request_id
+            where r.backend_pid = $1 and r.requested_at >= $2 and r.requested_at <= $3
+            order by r.request_id
+          $q$ using v_row.job_pid, v_row.start_time, coalesce(v_row.end_time, v_now)
+        loop
+          if not v_http.answered then
+            if v_row.start_time > v_now - v_stuck_after then
+              v_status := null; -- still waiting for the response
+            else
+              v_status := 'failed';
+              v_message := pg_catalog.format('pg_net request %s got no response within %s ms', v_http.request_id, p_stuck_after_ms);
+            end if;
+          elsif v_http.timed_out then
+            v_status := 'failed';
+            v_message := pg_catalog.format('pg_net request %s timed out', v_http.request_id);
+          elsif v_http.error_msg is not null then
+            v_status := 'failed';
+            v_message := pg_catalog.format('pg_net request %s failed: %s', v_http.request_id, v_http.error_msg);
+          elsif v_http.status_code >= 400 then
+            v_status := 'failed';
+            v_message := pg_catalog.format('HTTP %s from the Edge Function: %s', v_http.status_code, coalesce(v_http.content, ''));
+          end if;
+          exit when v_status is distinct from 'succeeded';
+        end loop;
+      end if;
+
+      if v_status is null then
+        -- In progress: this job's later runs wait for it, to keep the streak in order.
+        v_blocked := true;
+        exit;
+      end if;
+
+      v_run_id := 'pg_cron:' || v_row.runid;
+      insert into cronwarden.cron_execution_logs (run_id, job_name, status, started_at, lease_expires_at, host)
+      -- Rows pg_cron never started (startup timeout, connection failed) have only an end time.
+      values (v_run_id, v_job.job_name, 'running',
+              pg_catalog.date_trunc('milliseconds', coalesce(v_row.start_time, v_since, v_row.end_time, v_now)),
+              'infinity', 'pg_cron')
+      on conflict (run_id) do nothing;
+      if found then
+        perform cronwarden.finish_run(v_job.job_name, v_run_id, v_status, v_message, null, v_alert,
+                                      pg_catalog.date_trunc('milliseconds', v_finished), false);
+        recorded := recorded + 1;
+      end if;
+      delete from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+      v_last := v_row.runid;
+    end loop;
+    v_budget := v_budget - v_read;
+
+    if v_blocked then
+      null; -- the cursor stays before the run in progress
+    elsif v_budget = 0 then
+      caught_up := false; -- the limit may have cut this job's rows short
+    else
+      -- Every row of this job up to the newest one is recorded: skip the others' rows too.
+      v_last := greatest(v_last, coalesce(v_newest, 0));
     end if;
-    insert into cronwarden.pg_cron_cursor (jobid, last_runid) values (v_row.jobid, v_row.runid)
-    on conflict (jobid) do update set last_runid = excluded.last_runid;
-    delete from cronwarden.pg_cron_first_seen where runid = v_row.runid;
+    if v_last > v_cursor then
+      update cronwarden.pg_cron_cursor set last_runid = greatest(last_runid, v_last) where jobid = v_job.jobid;
+    end if;
   end loop;
-  return v_recorded;
 end
 $_$;
 
@@ -622,8 +687,8 @@ CREATE FUNCTION cronwarden.job_health(p_jobs text[] DEFAULT NULL::text[], p_rece
       'job_name', job.job_name,
       'recent_runs', strip.runs,
       'consecutive_failure_count', job.consecutive_failure_count,
-      'last_success_at', cronwarden.epoch_ms(job.last_success_at),
-      'down_since', cronwarden.epoch_ms(job.down_since),
+      'last_success_at', (extract(epoch from (job.last_success_at at time zone 'UTC')) * 1000)::bigint,
+      'down_since', (extract(epoch from (job.down_since at time zone 'UTC')) * 1000)::bigint,
       'running', running.runs,
       'pending', coalesce(pending.pending, 0),
       'failed', coalesce(pending.failed, 0),
@@ -633,10 +698,11 @@ CREATE FUNCTION cronwarden.job_health(p_jobs text[] DEFAULT NULL::text[], p_rece
   -- [run_id, status, started_at, duration_ms]: arrays, not objects, to keep a thousand strips small.
   cross join lateral (
     select coalesce(json_agg(
-        json_build_array(newest.run_id, newest.status, cronwarden.epoch_ms(newest.started_at), newest.duration_ms)
+        json_build_array(newest.run_id, newest.status, newest.started_ms, newest.duration_ms)
         order by newest.started_at, newest.id), '[]'::json) as runs
     from (
-      select run.run_id, run.status, run.started_at, run.id, run.duration_ms
+      select run.run_id, run.status, run.started_at, run.id, run.duration_ms,
+        (extract(epoch from (run.started_at at time zone 'UTC')) * 1000)::bigint as started_ms
       from cronwarden.cron_execution_logs as run
       where run.job_name = job.job_name
       order by run.started_at desc, run.id desc
@@ -646,8 +712,10 @@ CREATE FUNCTION cronwarden.job_health(p_jobs text[] DEFAULT NULL::text[], p_rece
   -- [run_id, started_at, lease_expires_at, host]; a lease without an end (infinity) as null.
   cross join lateral (
     select coalesce(json_agg(
-        json_build_array(run.run_id, cronwarden.epoch_ms(run.started_at),
-          case when pg_catalog.isfinite(run.lease_expires_at) then cronwarden.epoch_ms(run.lease_expires_at) end,
+        json_build_array(run.run_id,
+          (extract(epoch from (run.started_at at time zone 'UTC')) * 1000)::bigint,
+          case when pg_catalog.isfinite(run.lease_expires_at)
+            then (extract(epoch from (run.lease_expires_at at time zone 'UTC')) * 1000)::bigint end,
           run.host)
         order by run.started_at, run.id), '[]'::json) as runs
     from cronwarden.cron_execution_logs as run
@@ -710,12 +778,12 @@ CREATE FUNCTION cronwarden.list_runs(p_job_name text, p_limit integer) RETURNS j
         'run_id', run.run_id,
         'job_name', run.job_name,
         'status', run.status,
-        'started_at', cronwarden.epoch_ms(run.started_at),
-        'finished_at', cronwarden.epoch_ms(run.finished_at),
+        'started_at', (extract(epoch from (run.started_at at time zone 'UTC')) * 1000)::bigint,
+        'finished_at', (extract(epoch from (run.finished_at at time zone 'UTC')) * 1000)::bigint,
         'duration_ms', run.duration_ms,
         'error_message', run.error_message,
         'consecutive_failure_count', run.consecutive_failure_count,
-        'last_success_at', cronwarden.epoch_ms(run.last_success_at),
+        'last_success_at', (extract(epoch from (run.last_success_at at time zone 'UTC')) * 1000)::bigint,
         'holder_run_id', run.holder_run_id,
         'host', run.host,
         'summary', run.summary,
@@ -750,16 +818,19 @@ $$;
 --
 
 CREATE FUNCTION cronwarden.pending_state(p_notifier text, p_at timestamp with time zone) RETURNS jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
     AS $$
-  select jsonb_build_object(
+begin
+  return jsonb_build_object(
     'notifier', p_notifier,
     'status', 'pending',
     'attempts', 0,
     'last_error', null,
     'last_attempt_at', null,
     'next_attempt_at', cronwarden.epoch_ms(p_at)
-  )
+  );
+end
 $$;
 
 --
@@ -775,6 +846,7 @@ declare
   v_cutoff timestamptz;
   v_runs bigint;
   v_entries bigint := 0;
+  v_requests bigint := 0;
 begin
   if p_days is null or p_days < 1 then
     raise exception 'purge: p_days must be at least 1, got %', p_days using errcode = '22023';
@@ -791,6 +863,8 @@ begin
     get diagnostics v_runs = row_count;
     delete from cronwarden.cron_alerts
     where created_at < v_cutoff and status <> 'pending';
+    delete from cronwarden.pg_net_requests
+    where requested_at < v_cutoff;
     return v_runs;
   end if;
 
@@ -812,7 +886,16 @@ begin
     ));
     get diagnostics v_entries = row_count;
   end if;
-  return v_runs + v_entries;
+  if v_runs + v_entries < p_batch_size then
+    delete from cronwarden.pg_net_requests
+    where ctid = any (array(
+      select ctid from cronwarden.pg_net_requests
+      where requested_at < v_cutoff
+      limit p_batch_size - v_runs - v_entries
+    ));
+    get diagnostics v_requests = row_count;
+  end if;
+  return v_runs + v_entries + v_requests;
 end
 $$;
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { Command, CommanderError, InvalidArgumentError } from 'commander'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import packageJson from '../package.json' with { type: 'json' }
 import { check } from './commands/check.js'
 import { deliver } from './commands/deliver.js'
@@ -28,7 +28,7 @@ interface GlobalOptions {
 const EXAMPLES = `
 Examples:
   $ cronwarden migrate --database-url "$SUPABASE_DB_URL"
-  $ cronwarden migrate --print > supabase/migrations/$(date -u +%Y%m%d%H%M%S)_cronwarden.sql
+  $ cronwarden migrate --output-dir supabase/migrations   # then: supabase db push
   $ cronwarden status                      # exit 1 when a job is down or an alert is undelivered
   $ cronwarden status --json | jq '.jobs[] | select(.problems != [])'
   $ cronwarden runs assignment-follow-up-reminders --limit 20
@@ -86,16 +86,31 @@ export async function runProgram(argv: readonly string[], environment: ProgramEn
   program
     .command('migrate')
     .description('apply the Postgres migrations (progress on stderr)')
-    .option('--print', 'write every migration as one SQL file for supabase/migrations/ instead; connects to nothing')
-    .option('--json', 'print the applied versions as JSON')
+    .option('--print', 'write every migration as one SQL file to stdout instead; connects to nothing')
+    .addOption(
+      new Option(
+        '--output-dir <dir>',
+        'write that file into this existing folder as <UTC timestamp>_cronwarden.sql and print its path; connects to nothing',
+      ).conflicts('print'),
+    )
+    .option('--json', 'print the applied versions (with --output-dir: the file) as JSON')
     .addHelpText(
       'after',
       examples(
         'cronwarden migrate --database-url "$SUPABASE_DB_URL"',
-        'cronwarden migrate --print > supabase/migrations/$(date -u +%Y%m%d%H%M%S)_cronwarden.sql',
+        'cronwarden migrate --output-dir supabase/migrations && supabase db push',
       ),
     )
-    .action(action((context, options: { print?: boolean }) => migrate(context, { print: options.print === true })))
+    .action(
+      action((context, options: { print?: boolean; outputDir?: string }) =>
+        migrate(context, {
+          print: options.print === true,
+          ...(options.outputDir === undefined
+            ? {}
+            : { outputDir: { given: options.outputDir, path: resolve(environment.cwd, options.outputDir) } }),
+        }),
+      ),
+    )
 
   program
     .command('status')

@@ -1,4 +1,6 @@
-import { listMigrations } from '@cronwarden/supabase-adapter'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { listMigrations, migrationScript } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseJsonOutput, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
@@ -19,6 +21,81 @@ describe('migrate --print, with no database', () => {
         expect(result.stdout).toContain(migration.name)
         expect(result.stdout).toMatch(new RegExp(`schema_migrations[\\s\\S]*\\b${migration.version}\\b`))
       }
+    } finally {
+      await folder.remove()
+    }
+  })
+})
+
+describe('migrate --output-dir, with no database', () => {
+  // The Supabase CLI applies supabase/migrations/<timestamp>_<name>.sql in timestamp order and
+  // refuses a file older than the newest one it applied: the name carries the current UTC time.
+  const utcStamp = (date: Date) => date.toISOString().replace(/\D/g, '').slice(0, 14)
+
+  it('writes the script to <UTC timestamp>_cronwarden.sql in the folder, named with the current time, and prints its path', async () => {
+    const folder = await createCaseFolder()
+    try {
+      await mkdir(join(folder.dir, 'supabase', 'migrations'), { recursive: true })
+      const before = utcStamp(new Date())
+      const result = await runCli(['migrate', '--output-dir', 'supabase/migrations'], { cwd: folder.dir })
+      const after = utcStamp(new Date())
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe('')
+      const files = await readdir(join(folder.dir, 'supabase', 'migrations'))
+      expect(files).toHaveLength(1)
+      const [file = ''] = files
+      expect(file).toMatch(/^\d{14}_cronwarden\.sql$/)
+      expect(file.slice(0, 14) >= before && file.slice(0, 14) <= after).toBe(true)
+      expect(result.stdout).toBe(`${join('supabase/migrations', file)}\n`)
+      expect(await readFile(join(folder.dir, 'supabase', 'migrations', file), 'utf8')).toBe(await migrationScript())
+    } finally {
+      await folder.remove()
+    }
+  })
+
+  it('refuses a folder that does not exist with exit code 2, naming the flag, and writes nothing', async () => {
+    const folder = await createCaseFolder()
+    try {
+      const result = await runCli(['migrate', '--output-dir', 'supabase/migrations'], { cwd: folder.dir })
+      expect(result.code).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toMatch(/--output-dir: .*supabase\/migrations.* (does not exist|is not a folder)/)
+      expect(await readdir(folder.dir)).toEqual([])
+    } finally {
+      await folder.remove()
+    }
+  })
+
+  it('never overwrites a file of the same name: exit code 2, the file left as it was', async () => {
+    const folder = await createCaseFolder()
+    try {
+      const dir = join(folder.dir, 'migrations')
+      await mkdir(dir)
+      // Every name the command could pick while it runs (it starts within seconds).
+      const start = Date.now()
+      const taken = Array.from(
+        { length: 30 },
+        (_, second) => `${utcStamp(new Date(start + second * 1000))}_cronwarden.sql`,
+      )
+      for (const name of taken) await writeFile(join(dir, name), 'keep')
+      const result = await runCli(['migrate', '--output-dir', 'migrations'], { cwd: folder.dir })
+      expect(result.code).toBe(2)
+      expect(result.stdout).toBe('')
+      expect(result.stderr).toMatch(/--output-dir: .*_cronwarden\.sql exists already/)
+      expect((await readdir(dir)).sort()).toEqual(taken)
+      for (const name of taken) expect(await readFile(join(dir, name), 'utf8')).toBe('keep')
+    } finally {
+      await folder.remove()
+    }
+  })
+
+  it('refuses --print together with --output-dir', async () => {
+    const folder = await createCaseFolder()
+    try {
+      const result = await runCli(['migrate', '--print', '--output-dir', '.'], { cwd: folder.dir })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/--print.*--output-dir|--output-dir.*--print/)
+      expect(result.stdout).toBe('')
     } finally {
       await folder.remove()
     }

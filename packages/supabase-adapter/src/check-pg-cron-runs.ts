@@ -16,7 +16,8 @@ import {
 } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { alertSpecText } from './alert-row.js'
-import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
+import { type Database, databaseSchema, sqlRunner } from './database.js'
+import { checkPgCronJobNames } from './pg-cron-job-names.js'
 import { createSupabaseStore } from './supabase-store.js'
 
 /** A pg_cron job to watch, and the name its triggers get in the execution log. */
@@ -57,7 +58,7 @@ export interface CheckPgCronRunsOptions {
   /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
   retryDelayMs?: number
   /**
-   * Per database call (the ingestion, and each store call of the delivery); past it the call
+   * Per database call (each ingestion batch, and each store call of the delivery); past it the call
    * rejects with `StoreError` (cause `StoreTimeoutError`). Default 10 000, as for wrapped jobs.
    */
   storeTimeoutMs?: number
@@ -66,6 +67,17 @@ export interface CheckPgCronRunsOptions {
    * `cronwarden.ingest_pg_cron` recorded when a pg_cron job called it.
    */
   ingest?: boolean
+  /**
+   * A job's history, recorded on its first call only: the runs that started at or after this.
+   * Default none: the first call starts after the job's newest finished run (a run in progress
+   * is recorded when it finishes). `new Date(0)` records the whole history, its alerts included.
+   */
+  since?: Date
+  /**
+   * Rows of pg_cron's history read per transaction; the ingestion repeats until it has caught
+   * up, so a backlog is committed in short steps. Default 1000.
+   */
+  batchSize?: number
   /**
    * Where deliveries and delivery failures are logged. Default: JSON lines on stdout/stderr.
    * One that throws cannot break the call.
@@ -106,6 +118,8 @@ const optionsSchema = z
     failureThreshold: z.number().int().min(1).default(2),
     notifyOnRecovery: z.boolean().default(false),
     ingest: z.boolean().default(true),
+    since: z.date().optional(),
+    batchSize: z.number().int().min(1).default(1000),
   })
   .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
 
@@ -127,6 +141,12 @@ export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<Pg
   )
   let recorded = 0
   if (options.ingest) {
+    // A misspelt name would watch nothing: refuse it before anything is recorded or delivered.
+    const named = options.jobs.map((job, index) => ({
+      pgCronJob: typeof job === 'string' ? job : job.pgCronJob,
+      path: typeof job === 'string' ? `jobs.${index}` : `jobs.${index}.pgCronJob`,
+    }))
+    await checkPgCronJobNames(sql, named, 'checkPgCronRuns options', options.storeTimeoutMs)
     // Entries are written unclaimed (claimMs 0): the delivery below claims them like any other.
     const alert: AlertSpec = {
       policy: { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery },
@@ -134,19 +154,28 @@ export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<Pg
       ttlMs: options.alertTtlMs,
       claimMs: 0,
     }
-    const ingestion = boundCall('ingestPgCron', options.storeTimeoutMs, () =>
-      scalar(sql, 'select cronwarden.ingest_pg_cron($1::text[], $2::text[], $3::bigint, $4::text::jsonb)', [
-        jobs.map((job) => job.pgCronJob),
-        jobs.map((job) => job.jobName),
-        options.stuckAfterMs,
-        alertSpecText(alert),
-      ]),
-    )
-    recorded = Number(
-      await ingestion.catch((cause: unknown) => {
+    // One batch per call, each its own transaction, until the function says it has caught up.
+    for (let caughtUp = false; !caughtUp; ) {
+      const ingestion = boundCall('ingestPgCron', options.storeTimeoutMs, () =>
+        sql.rows(
+          `select recorded, caught_up from cronwarden.ingest_pg_cron(
+             $1::text[], $2::text[], $3::bigint, $4::text::jsonb, $5::integer, $6::timestamptz)`,
+          [
+            jobs.map((job) => job.pgCronJob),
+            jobs.map((job) => job.jobName),
+            options.stuckAfterMs,
+            alertSpecText(alert),
+            options.batchSize,
+            options.since?.toISOString() ?? null,
+          ],
+        ),
+      )
+      const [batch] = await ingestion.catch((cause: unknown) => {
         throw new StoreError('ingestPgCron', { cause })
-      }),
-    )
+      })
+      recorded += Number(batch?.recorded)
+      caughtUp = batch?.caught_up !== false
+    }
   }
 
   // These jobs' entries only, from this call's ingestion or any earlier one (a monitor that

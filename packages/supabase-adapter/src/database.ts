@@ -39,14 +39,62 @@ export function isDatabase(value: unknown): value is Database {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&
-    (typeof (value as Partial<PostgresJsClient>).unsafe === 'function' ||
-      typeof (value as Partial<QueryClient>).query === 'function')
+    // A value whose getters throw (a Proxy, say) is not a client either.
+    ((attempt(() => typeof (value as Partial<PostgresJsClient>).unsafe === 'function') ?? false) ||
+      (attempt(() => typeof (value as Partial<QueryClient>).query === 'function') ?? false))
   )
+}
+
+const WRONG_CLIENT = 'expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance'
+
+/**
+ * What to pass instead of a supabase-js client, the likeliest wrong `db` on Supabase: it
+ * talks to the Data API over HTTP, which cannot run the adapter's SQL functions (and the
+ * `cronwarden` schema is not exposed to it on purpose).
+ */
+const SUPABASE_JS_CLIENT =
+  'got a supabase-js client (createClient from @supabase/supabase-js), which talks to the Data API over HTTP and ' +
+  'cannot run the SQL this needs. Pass a Postgres connection instead: postgres.js on the direct connection string ' +
+  '(`postgres(process.env.SUPABASE_DB_URL)`), or on the pooler on port 6543 with `prepare: false` ' +
+  '(`postgres(poolerUrl, { prepare: false })`); a node-postgres Pool works too'
+
+/**
+ * A supabase-js `SupabaseClient`, recognised by its shape (supabase-js is not a dependency):
+ * `from()` and `rpc()`, an `auth` client, and a `storage` or `functions` client. Checked with
+ * `in` for the last two, which are getters that build a client when read.
+ */
+function isSupabaseJsClient(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  return (
+    attempt(() => {
+      const client = value as Record<string, unknown>
+      return (
+        typeof client.from === 'function' &&
+        typeof client.rpc === 'function' &&
+        typeof client.auth === 'object' &&
+        client.auth !== null &&
+        ('storage' in client || 'functions' in client)
+      )
+    }) ?? false
+  )
+}
+
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read()
+  } catch {
+    return undefined
+  }
+}
+
+/** Why `value` is not a `db`, for the `db: ...` of an error message. */
+function wrongDatabase(value: unknown): string {
+  return isSupabaseJsClient(value) ? SUPABASE_JS_CLIENT : WRONG_CLIENT
 }
 
 /** The `db` option of every function here, with one message for a wrong client. */
 export const databaseSchema = z.custom<Database>(isDatabase, {
-  message: 'expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance',
+  error: (issue) => wrongDatabase(issue.input),
 })
 
 /** What the adapter needs from any of them: parameterised rows, and a multi-statement script. */
@@ -61,10 +109,19 @@ export interface SqlRunner {
     params: readonly SqlValue[],
     options?: { safeToRepeat?: boolean },
   ): Promise<Record<string, unknown>[]>
-  script(text: string): Promise<void>
+  /**
+   * Several statements in one simple-protocol message: one implicit transaction, all of it or
+   * none. Resolves with the rows of the last statement.
+   */
+  script(text: string): Promise<Record<string, unknown>[]>
 }
 
 export function sqlRunner(db: Database): SqlRunner {
+  if (!isDatabase(db)) {
+    throw new TypeError(
+      isSupabaseJsClient(db) ? `db: ${SUPABASE_JS_CLIENT}` : `db: ${WRONG_CLIENT} (something with query() or unsafe())`,
+    )
+  }
   if (isPostgresJs(db)) {
     return {
       rows: (text, params, options) =>
@@ -73,29 +130,35 @@ export function sqlRunner(db: Database): SqlRunner {
           const query = params.length === 0 ? text : inlineParameters(text, params)
           return [...(await db.unsafe(query))] as Record<string, unknown>[]
         }),
-      script: async (text) => {
-        await db.unsafe(text).simple()
-      },
+      script: async (text) => lastRows(await db.unsafe(text).simple()),
     }
   }
-  if (isDatabase(db)) {
-    return {
-      rows: (text, params, options) =>
-        retryAfterDeadConnection(
-          'node-postgres',
-          options?.safeToRepeat === true,
-          async () => (await db.query(text, [...params])).rows as Record<string, unknown>[],
-        ),
-      // Without parameters node-postgres uses the simple protocol, which runs several statements.
-      script: async (text) => {
-        if (typeof db.exec === 'function') await db.exec(text)
-        else await db.query(text)
-      },
-    }
+  return {
+    rows: (text, params, options) =>
+      retryAfterDeadConnection(
+        'node-postgres',
+        options?.safeToRepeat === true,
+        async () => (await db.query(text, [...params])).rows as Record<string, unknown>[],
+      ),
+    // Without parameters node-postgres uses the simple protocol, which runs several statements.
+    script: async (text) => lastRows(typeof db.exec === 'function' ? await db.exec(text) : await db.query(text)),
   }
-  throw new TypeError(
-    'db: expected a postgres.js Sql, a node-postgres Pool or Client, or a PGlite instance (something with query() or unsafe())',
-  )
+}
+
+/**
+ * The rows of a script's last statement, from what each client resolves with: postgres.js an
+ * array of rows for one statement and an array of those for several; node-postgres a result
+ * (`{ rows }`) for one statement and an array of them for several; PGlite's `exec` an array.
+ */
+function lastRows(result: unknown): Record<string, unknown>[] {
+  const last =
+    Array.isArray(result) && (Array.isArray(result.at(-1)) || hasRows(result.at(-1))) ? result.at(-1) : result
+  if (hasRows(last)) return last.rows as Record<string, unknown>[]
+  return Array.isArray(last) ? (last as Record<string, unknown>[]) : []
+}
+
+function hasRows(value: unknown): value is { rows: unknown[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { rows?: unknown }).rows)
 }
 
 function isPostgresJs(db: Database): db is PostgresJsClient {

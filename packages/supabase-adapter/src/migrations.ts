@@ -2,6 +2,7 @@ import { checkCallOptions } from './call-options.js'
 import { type Database, sqlRunner } from './database.js'
 import { MigrationError } from './errors.js'
 import { bundledMigrations } from './generated/migrations.js'
+import { appliedHereQuery, migrationBlock } from './migration-block.js'
 
 /** One shipped migration file, as listed by `listMigrations`. */
 export interface Migration {
@@ -21,18 +22,15 @@ export interface Migration {
 const shipped: readonly Migration[] = bundledMigrations
 
 /**
- * Both `migrate` and concurrent callers of it serialise on this transaction-scoped lock, and
- * so does the script `migrationScript` writes.
+ * What `migrate` reports before each migration it found not recorded. With another caller
+ * migrating at the same time, that caller may apply it first; this one then skips it.
  */
-export const MIGRATION_LOCK_KEY = 7_245_190_331
-
-/** What `migrate` reports before it applies each pending migration. */
 export interface MigrationProgress {
   /** The migration about to be applied. */
   migration: Migration
-  /** Its position among the migrations this call applies, from 0. */
+  /** Its position among the migrations this call found not recorded, from 0. */
   index: number
-  /** How many migrations this call applies (those not recorded yet). */
+  /** How many migrations this call found not recorded when it started. */
   total: number
 }
 
@@ -55,36 +53,39 @@ export async function listMigrations(): Promise<Migration[]> {
 }
 
 /**
- * Applies the shipped migrations that have not been applied yet. Each file runs as one
- * transaction, under an advisory transaction lock, and the files themselves are idempotent,
- * so running `migrate` twice, or twice at once, is safe. Returns the versions it applied.
+ * Applies the shipped migrations that have not been applied yet. Each one runs as one
+ * transaction that takes an advisory lock, checks `cronwarden.schema_migrations` under it,
+ * and applies and records the migration only if its version is not recorded (the same block
+ * as in `migrationScript`). So running `migrate` twice, twice at once, or after a caller that
+ * started earlier and is still going, applies every file once, in order.
+ *
+ * Returns the versions this call applied. With concurrent callers each version is in exactly
+ * one caller's result: a caller that found a version applied by another one when it got the
+ * lock leaves it out (and `[]` means this call changed nothing, not that the schema was
+ * already current when it was called).
  */
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<number[]> {
   checkCallOptions('migrate', options, ['onProgress'], ['onProgress'])
   const { onProgress } = options
   const runner = sqlRunner(db)
   const migrations = await listMigrations()
-  const applied = await appliedVersions(runner)
-  const pending = migrations.filter((migration) => !applied.has(migration.version))
+  // Only a shortcut: outside the lock it may be stale, so each block below decides again.
+  const recorded = await appliedVersions(runner)
+  const pending = migrations.filter((migration) => !recorded.has(migration.version))
+  const applied: number[] = []
   for (const [index, migration] of pending.entries()) {
     onProgress?.({ migration: { ...migration }, index, total: pending.length })
     try {
       // One simple-protocol message runs as one implicit transaction: all of it or none,
       // and no session is left inside a failed transaction block (pools reuse sessions).
-      await runner.script(
-        [
-          `select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY});`,
-          migration.sql,
-          `insert into cronwarden.schema_migrations (version, name) values (${migration.version}, '${migration.name}') on conflict (version) do nothing;`,
-        ].join('\n'),
-      )
+      const [row] = await runner.script(`${migrationBlock(migration)}\n${appliedHereQuery(migration)}`)
+      if (row?.applied === true) applied.push(migration.version)
     } catch (cause) {
       throw new MigrationError(migration.version, migration.name, { cause })
     }
   }
-  return pending.map((migration) => migration.version)
+  return applied
 }
-
 async function appliedVersions(runner: ReturnType<typeof sqlRunner>): Promise<Set<number>> {
   const [exists] = await runner.rows(`select to_regclass('cronwarden.schema_migrations') is not null as present`, [])
   if (!exists?.present) return new Set()

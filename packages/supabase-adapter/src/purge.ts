@@ -6,7 +6,8 @@ export interface PurgeRunsOptions {
   /**
    * Delete in batches of at most this many rows, each its own short transaction, until a
    * batch deletes fewer: purging millions of rows then holds no lock or snapshot for long.
-   * Finished runs go first, then settled alert entries, and the count includes both.
+   * Finished runs go first, then settled alert entries, then the pg_net requests
+   * `cronwarden.track_pg_net` recorded; the count includes all three.
    * 1..2147483647; default: everything in one statement per table, counting the runs.
    */
   batchSize?: number
@@ -21,8 +22,8 @@ const MAX_BATCH_SIZE = 2_147_483_647 // the SQL function's integer argument
 
 /**
  * Deletes finished runs older than `days` days (running rows are kept), and settled alert
- * entries as old. Returns the runs deleted, or with `batchSize` the rows deleted (runs and
- * entries). The same function is callable from SQL, e.g. by a pg_cron job:
+ * entries and tracked pg_net requests as old. Returns the runs deleted, or with `batchSize`
+ * the rows deleted (runs, entries and requests). The same function is callable from SQL, e.g. by a pg_cron job:
  * `select cronwarden.purge(90)`, or one bounded batch: `select cronwarden.purge(90, 10000)`.
  */
 export async function purgeRuns(db: Database, days: number, options: PurgeRunsOptions = {}): Promise<number> {

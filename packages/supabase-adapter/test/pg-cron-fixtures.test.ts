@@ -15,15 +15,21 @@ beforeAll(async () => {
 })
 afterAll(() => db.close())
 
+async function scheduleJob(name: string): Promise<number> {
+  const { rows } = await db.query<{ jobid: number }>(
+    `insert into cron.job (schedule, command, jobname) values ('0 6 * * *', 'select 1', $1) returning jobid`,
+    [name],
+  )
+  return Number(rows[0]?.jobid)
+}
+
 let jobName = ''
 let jobid = 0
 beforeEach(async () => {
   jobName = `job-${Math.random().toString(36).slice(2, 8)}`
-  const { rows } = await db.query<{ jobid: number }>(
-    `insert into cron.job (schedule, command, jobname) values ('0 6 * * *', 'select 1', $1) returning jobid`,
-    [jobName],
-  )
-  jobid = Number(rows[0]?.jobid)
+  jobid = await scheduleJob(jobName)
+  // Watched from before its first run: a job's first call starts at its newest run.
+  await checkPgCronRuns({ db, jobs: [jobName], logger: silentLogger })
 })
 
 interface Run {
@@ -34,11 +40,11 @@ interface Run {
   pid?: number
 }
 
-async function pgCronRan(run: Run): Promise<number> {
+async function pgCronRan(run: Run, ofJob = jobid): Promise<number> {
   const { rows } = await db.query<{ runid: number }>(
     `insert into cron.job_run_details (jobid, job_pid, database, username, command, status, return_message, start_time, end_time)
      values ($1, $2, 'postgres', 'postgres', 'select 1', $3, $4, $5, $6) returning runid`,
-    [jobid, run.pid ?? 4242, run.status, run.message ?? null, run.start ?? null, run.end ?? null],
+    [ofJob, run.pid ?? 4242, run.status, run.message ?? null, run.start ?? null, run.end ?? null],
   )
   return Number(rows[0]?.runid)
 }
@@ -374,5 +380,123 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     )
     await expect(checkPgCronRuns({ db, jobs: ['x'], storeTimeoutMs: 0 })).rejects.toThrow(/storeTimeoutMs/)
     await expect(checkPgCronRuns({ db, jobs: ['x'], logger: { error() {} } as never })).rejects.toThrow(/logger/)
+    await expect(checkPgCronRuns({ db, jobs: ['x'], batchSize: 0 })).rejects.toThrow(/batchSize/)
+    await expect(checkPgCronRuns({ db, jobs: ['x'], since: '2026-01-01' as never })).rejects.toThrow(/since/)
+  })
+})
+
+describe("where a job's ingestion starts, and how much one transaction takes", () => {
+  /** A job that pg_cron ran before anything watched it. */
+  async function jobWithHistory(runs: Run[]): Promise<{ name: string; id: number }> {
+    const name = `old-${Math.random().toString(36).slice(2, 8)}`
+    const id = await scheduleJob(name)
+    for (const run of runs) await pgCronRan(run, id)
+    return { name, id }
+  }
+  const logOf = async (name: string) =>
+    (await store.listRuns(`pg_cron:${name}`)).map((row) => [
+      row.status,
+      row.consecutive_failure_count,
+      row.error_message,
+    ])
+  const failedAt = (minutes: number, message = 'boom'): Run => ({
+    status: 'failed',
+    message,
+    start: minutesAgo(minutes),
+    end: minutesAgo(minutes),
+  })
+
+  it("records none of a job's history on its first call, then every run after it", async () => {
+    const { name, id } = await jobWithHistory([
+      failedAt(30),
+      failedAt(20),
+      { status: 'succeeded', message: '1 row', start: minutesAgo(10), end: minutesAgo(10) },
+      failedAt(5),
+    ])
+    const notifier = createRecordingNotifier()
+    const check = () => checkPgCronRuns({ db, jobs: [name], notifiers: [notifier], logger: silentLogger })
+    expect(await check()).toEqual({ recorded: 0, events: [] })
+    expect(await logOf(name)).toEqual([])
+    await pgCronRan(failedAt(1, 'ERROR:  boom\n'), id)
+    expect((await check()).recorded).toBe(1)
+    // A streak of its own: the failure before the first call is history, not counted.
+    expect(await logOf(name)).toEqual([['failed', 1, 'ERROR:  boom']])
+    expect(notifier.events).toEqual([])
+  })
+
+  it('records a run still in progress at the first call once it finishes', async () => {
+    const { name, id } = await jobWithHistory([
+      { status: 'succeeded', message: '1 row', start: minutesAgo(10), end: minutesAgo(10) },
+    ])
+    const running = await pgCronRan({ status: 'running', start: minutesAgo(1) }, id)
+    const check = () => checkPgCronRuns({ db, jobs: [name], logger: silentLogger })
+    expect((await check()).recorded).toBe(0)
+    await db.query(
+      `update cron.job_run_details set status = 'failed', return_message = 'boom', end_time = now() where runid = $1`,
+      [running],
+    )
+    expect((await check()).recorded).toBe(1)
+    expect(await logOf(name)).toEqual([['failed', 1, 'boom']])
+  })
+
+  it('records the runs since a date when asked, on the first call only', async () => {
+    const history = [
+      failedAt(90, 'old'),
+      failedAt(50, 'recent'),
+      // A startup timeout: pg_cron never set its start time.
+      { status: 'failed', message: 'job startup timeout', start: null, end: minutesAgo(40) },
+    ]
+    const recent = await jobWithHistory(history)
+    const since = new Date(Date.now() - 60 * 60_000)
+    expect((await checkPgCronRuns({ db, jobs: [recent.name], since, logger: silentLogger })).recorded).toBe(2)
+    expect(await logOf(recent.name)).toEqual([
+      ['failed', 2, 'job startup timeout'],
+      ['failed', 1, 'recent'],
+    ])
+    // Once a job has a cursor, `since` changes nothing.
+    const again = await checkPgCronRuns({ db, jobs: [recent.name], since: new Date(0), logger: silentLogger })
+    expect(again.recorded).toBe(0)
+
+    const whole = await jobWithHistory(history)
+    expect((await checkPgCronRuns({ db, jobs: [whole.name], since: new Date(0), logger: silentLogger })).recorded).toBe(
+      3,
+    )
+  })
+
+  it('commits at most batchSize runs per transaction, and repeats until it has caught up', async () => {
+    for (const minutes of [5, 4, 3, 2, 1]) await pgCronRan(failedAt(minutes))
+    // One SQL call records at most p_batch_size runs, commits them, and says there may be more.
+    const { rows } = await db.query('select * from cronwarden.ingest_pg_cron(array[$1], array[$2], 600000, null, 2)', [
+      jobName,
+      `pg_cron:${jobName}`,
+    ])
+    expect(rows).toEqual([{ recorded: 2, caught_up: false }])
+    expect(await logged()).toHaveLength(2)
+    // checkPgCronRuns calls it again, each call its own transaction, until it is caught up.
+    const batches: unknown[] = []
+    const counting = {
+      query: async (text: string, values?: unknown[]) => {
+        const result = await db.query(text, values)
+        if (text.includes('ingest_pg_cron')) batches.push(...result.rows)
+        return result
+      },
+    }
+    const result = await checkPgCronRuns({ db: counting, jobs: [jobName], batchSize: 2, logger: silentLogger })
+    expect(result.recorded).toBe(3)
+    expect(batches).toEqual([
+      { recorded: 2, caught_up: false },
+      { recorded: 1, caught_up: true },
+    ])
+    expect((await logged()).map(([, count]) => count)).toEqual([5, 4, 3, 2, 1])
+  })
+
+  it('records each run once when two monitors take turns batch by batch', async () => {
+    for (const minutes of [7, 6, 5, 4, 3, 2, 1]) await pgCronRan(failedAt(minutes))
+    const first = monitor({ batchSize: 1 })
+    const second = monitor({ batchSize: 2 })
+    const results = await Promise.all([first.check(), second.check()])
+    expect(results[0].recorded + results[1].recorded).toBe(7)
+    expect((await logged()).map(([, count]) => count)).toEqual([7, 6, 5, 4, 3, 2, 1])
+    expect(first.notifier.events.length + second.notifier.events.length).toBe(1)
   })
 })

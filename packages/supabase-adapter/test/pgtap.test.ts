@@ -33,12 +33,8 @@ describe.skipIf(!available)('pgTAP suite', () => {
     const client = new pg.Client({ connectionString: database.url })
     await client.connect()
     try {
-      // Supabase's API roles, cluster-wide; several test runs may race to create them.
-      for (const role of ['anon', 'authenticated']) {
-        await client.query(
-          `do $$ begin create role ${role} nologin; exception when duplicate_object or unique_violation then null; end $$`,
-        )
-      }
+      // As the database's non-superuser owner (pgTAP needs no superuser); createTestDatabase
+      // made Supabase's API roles `anon` and `authenticated`, which the owner may `set role` to.
       await client.query('create extension if not exists pgtap')
       await migrate(client)
     } finally {

@@ -97,3 +97,41 @@ describe.skipIf(!available)('purgeRuns in batches', () => {
     expect(await purgeRuns(batched.sql, 30, { batchSize: 20 })).toBe(30)
   })
 })
+
+describe.skipIf(!available)('purge and the pg_net requests track_pg_net recorded', () => {
+  let database: MigratedDatabase
+  beforeAll(async () => {
+    database = await createMigratedDatabase()
+  })
+  afterAll(async () => {
+    await database?.drop()
+  })
+
+  // Requests made `from` to `to` days ago (and half a day more, clear of the cutoff), one a day.
+  const requested = (from: number, to: number) =>
+    database.sql.unsafe(
+      `insert into cronwarden.pg_net_requests (request_id, backend_pid, requested_at)
+       select day, 4242, now() - (day + 0.5) * interval '1 day' from generate_series(${from}, ${to}) as day`,
+    )
+  const requestsLeft = async () =>
+    (await database.sql.unsafe('select request_id from cronwarden.pg_net_requests order by 1')).map((row) =>
+      Number(row.request_id),
+    )
+  const days = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index)
+
+  it('deletes those older than the cutoff with the runs, in one go and in batches, and keeps the newer ones', async () => {
+    await requested(0, 59)
+    // In one go the count stays the runs deleted (none here), as documented.
+    expect(await purgeRuns(database.sql, 30)).toBe(0)
+    expect(await requestsLeft()).toEqual(days(0, 29))
+
+    await requested(60, 99)
+    const progress: number[] = []
+    // In batches every row counts, requests included: 40 of them, 15 at a time.
+    expect(await purgeRuns(database.sql, 30, { batchSize: 15, onProgress: (deleted) => progress.push(deleted) })).toBe(
+      40,
+    )
+    expect(progress).toEqual([15, 30, 40])
+    expect(await requestsLeft()).toEqual(days(0, 29))
+  })
+})

@@ -15,6 +15,7 @@ import {
   readmeQuery,
   scansOf,
 } from './support/query-plans.js'
+import { supabaseRoles } from './support/supabase-roles.js'
 
 const available = await serverAvailable()
 
@@ -24,23 +25,29 @@ const BRIN = 'cron_execution_logs_started_brin'
 describe.skipIf(!available)('query plans on 200,000 runs of 500 jobs', () => {
   let database: TestDatabase
   let client: pg.Client
+  // auto_explain needs a superuser to LOAD it; the calls it plans run as the owner (role).
+  let superuser: pg.Client
+  const owner = supabaseRoles.owner
 
   beforeAll(async () => {
     database = await createTestDatabase()
     client = new pg.Client({ connectionString: database.url })
     await client.connect()
+    superuser = new pg.Client({ connectionString: database.superuserUrl })
+    await superuser.connect()
     await migrate(client)
     const seed = { runs: 200_000, jobs: 500, days: 90, runningEvery: 25, alerts: 20_000, alertDays: 90 }
     for (const statement of fleetSeedStatements(seed)) await client.query(statement)
   }, 60_000)
   afterAll(async () => {
     await client?.end()
+    await superuser?.end()
     await database?.drop()
   })
 
   /** The plan of the statement inside a function call whose text contains `marker`. */
   const planInside = async (call: string, marker: string): Promise<PlanNode> => {
-    const { plans } = await nestedPlans(client, call)
+    const { plans } = await nestedPlans(superuser, call, { role: owner })
     const found = plans.find((logged) => logged.query.includes(marker))
     if (!found) throw new Error(`no statement containing "${marker}" ran in ${call}`)
     return found.plan
@@ -95,7 +102,7 @@ describe.skipIf(!available)('query plans on 200,000 runs of 500 jobs', () => {
 
   it("purges a day's runs and entries through the BRIN indexes, in one go and in batches", async () => {
     for (const call of ['select cronwarden.purge(89)', 'select cronwarden.purge(89, 100000)']) {
-      const { plans } = await nestedPlans(client, call)
+      const { plans } = await nestedPlans(superuser, call, { role: owner })
       const deletes = plans.filter((logged) => /^\s*delete from cronwarden\.cron_execution_logs/.test(logged.query))
       expect(deletes, call).toHaveLength(1)
       const plan = deletes[0]?.plan as PlanNode
@@ -108,13 +115,15 @@ describe.skipIf(!available)('query plans on 200,000 runs of 500 jobs', () => {
 
   it('plans each batch with its real cutoff, even after many calls on one connection (no generic plan)', async () => {
     const batch = 'select cronwarden.purge(89, 1000)'
-    await client.query('begin')
+    // On the connection planInside then uses, as the role it runs the call as.
+    await superuser.query('begin')
     try {
+      await superuser.query(`set local role ${owner}`)
       // PL/pgSQL may switch to a generic plan after five calls; a generic plan cannot know
       // how few rows `started_at < cutoff` selects.
-      for (let i = 0; i < 8; i++) await client.query(batch)
+      for (let i = 0; i < 8; i++) await superuser.query(batch)
     } finally {
-      await client.query('rollback')
+      await superuser.query('rollback')
     }
     const plan = await planInside(batch, 'delete from cronwarden.cron_execution_logs')
     const conditions = planNodes(plan).flatMap((node) =>

@@ -41,7 +41,7 @@ select has_function('cronwarden', 'enqueue_alert', array['text', 'text', 'jsonb'
 select has_function('cronwarden', 'claim_alerts', array['text[]', 'text[]', 'integer', 'bigint']);
 select has_function('cronwarden', 'record_alert_outcome', array['text', 'text', 'text', 'jsonb']);
 select has_function('cronwarden', 'list_alerts', array['text', 'integer']);
-select has_function('cronwarden', 'ingest_pg_cron', array['text[]', 'text[]', 'bigint', 'jsonb']);
+select has_function('cronwarden', 'ingest_pg_cron', array['text[]', 'text[]', 'bigint', 'jsonb', 'integer', 'timestamp with time zone']);
 select has_function('cronwarden', 'track_pg_net', array['bigint']);
 select has_function('cronwarden', 'revoke_public_access', array[]::text[]);
 select is(
@@ -69,19 +69,24 @@ select is(
 );
 
 select is(
-  (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
+  (select array_agg(p.oid::regprocedure::text order by p.oid::regprocedure::text) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
    where n.nspname = 'cronwarden' and not coalesce(p.proconfig @> array['search_path=""'], false)),
-  array['alert_json', 'epoch_ms', 'pending_state'],
-  'every cronwarden function pins search_path to the empty string, except the inlinable expression helpers'
+  null,
+  'every cronwarden function pins search_path to the empty string (0005 pinned the last three helpers)'
 );
+-- Supabase's Security Advisor, lint 0011 function_search_path_mutable (supabase/splinter): a
+-- function not owned by an extension, outside the schemas Supabase manages, with no
+-- search_path setting, or (the lint's earlier form) with one other than the empty string.
 select is(
   (select array_agg(p.proname::text order by p.proname) from pg_catalog.pg_proc p
    join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-   where n.nspname = 'cronwarden' and p.proname in ('alert_json', 'epoch_ms', 'pending_state')
-     and p.prolang = (select oid from pg_catalog.pg_language where lanname = 'sql') and p.provolatile in ('i', 's')),
-  array['alert_json', 'epoch_ms', 'pending_state'],
-  'the helpers without a pinned search_path are immutable or stable SQL expressions'
+   left join pg_catalog.pg_depend dep on dep.objid = p.oid and dep.deptype = 'e'
+   where n.nspname = 'cronwarden' and dep.objid is null
+     and (not exists (select from unnest(coalesce(p.proconfig, '{}')) as config where config like 'search_path=%')
+       or not coalesce(p.proconfig, '{}') && array['search_path=""'])),
+  null,
+  'the Security Advisor''s function_search_path_mutable lint finds no cronwarden function'
 );
 -- Error text: clipped as core's clipText clips it (test/store-text.test.ts compares the two).
 select is(cronwarden.clip_error(repeat('a', 8000)), repeat('a', 8000), 'an error of 8000 characters is kept whole');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { missingService } from '../../../../test-support/missing-service.js'
+import { ensureSupabaseRoles, supabaseRoles, urlAs } from './supabase-roles.js'
 
 /** The PostgreSQL server tests use; every machine here runs one, CI insists on it. */
 export const serverUrl = process.env.CRONWARDEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -45,19 +46,36 @@ export async function pgDumpAvailable(purpose: string): Promise<boolean> {
 }
 
 export interface TestDatabase {
+  /**
+   * Connects as the database's owner, `cw_postgres`: not a superuser, like `postgres` on
+   * Supabase (supabase-roles.ts). What tests migrate and run with.
+   */
   url: string
+  /**
+   * Connects as the server's superuser: only for what truly needs one (LOAD 'auto_explain',
+   * extensions that are not trusted, a `vault` schema owned by another role). Say why.
+   */
+  superuserUrl: string
+  /** Connects as `role` (one of supabaseRoles, or `anon` / `authenticated`). */
+  urlAs(role: string): string
   name: string
   drop(): Promise<void>
 }
 
-/** A database of its own for one test file, so files run in parallel without sharing rows. */
+/**
+ * A database of its own for one test file, so files run in parallel without sharing rows;
+ * owned by the non-superuser `cw_postgres`, as Supabase's `postgres` owns what it creates.
+ */
 export async function createTestDatabase(prefix = 'cw'): Promise<TestDatabase> {
+  await ensureSupabaseRoles(serverUrl)
   const name = `${prefix}_${randomBytes(6).toString('hex')}`
-  await admin(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
+  await admin(`create database ${name} owner ${supabaseRoles.owner}`)
+  const superuserUrl = new URL(serverUrl)
+  superuserUrl.pathname = `/${name}`
   return {
-    url: url.toString(),
+    url: urlAs(superuserUrl.toString(), supabaseRoles.owner),
+    superuserUrl: superuserUrl.toString(),
+    urlAs: (role) => urlAs(superuserUrl.toString(), role),
     name,
     drop: () => admin(`drop database if exists ${name} with (force)`),
   }

@@ -24,6 +24,22 @@ export function scansOf(plan: PlanNode, relation: string): string[] {
     .map((node) => (node['Index Name'] ? `${node['Node Type']} using ${node['Index Name']}` : node['Node Type']))
 }
 
+/**
+ * How many rows the nodes reading `relation` went through, from a plan run with ANALYZE: those
+ * they returned and those their filter dropped, over all loops (both counts are per loop).
+ */
+export function rowsRead(plan: PlanNode, relation: string): number {
+  return planNodes(plan)
+    .filter((node) => node['Relation Name'] === relation)
+    .reduce(
+      (sum, node) =>
+        sum +
+        (Number(node['Actual Rows'] ?? 0) + Number(node['Rows Removed by Filter'] ?? 0)) *
+          Number(node['Actual Loops'] ?? 1),
+      0,
+    )
+}
+
 /** The index names the plan reads, whatever the node (a Bitmap Index Scan names no relation). */
 export function indexesUsed(plan: PlanNode): string[] {
   return planNodes(plan).flatMap((node) => (node['Index Name'] ? [node['Index Name']] : []))
@@ -57,12 +73,14 @@ export interface NestedPlan {
  * those inside the functions it called: how to see the plans a PL/pgSQL or SQL function really
  * uses (with its real arguments), which EXPLAIN of the call does not show. Inside a
  * transaction that is rolled back, so a delete can be planned without deleting. Needs a
- * superuser (LOAD), as the test server's `postgres` is.
+ * superuser connection (LOAD 'auto_explain' and its settings are a superuser's); with `role`,
+ * `text` then runs as that role (`set local role`), e.g. the database's non-superuser owner,
+ * while auto_explain still logs.
  */
 export async function nestedPlans(
   client: NoticeClient,
   text: string,
-  options: { analyze?: boolean } = {},
+  options: { analyze?: boolean; role?: string } = {},
 ): Promise<{ plans: NestedPlan[]; rows: unknown[] }> {
   const plans: NestedPlan[] = []
   const onNotice = (notice: { message?: string }) => {
@@ -87,6 +105,7 @@ export async function nestedPlans(
     ]) {
       await client.query(`set local ${setting}`)
     }
+    if (options.role) await client.query(`set local role ${options.role}`)
     const { rows } = await client.query(text)
     await client.query('rollback')
     return { plans, rows }
@@ -115,6 +134,30 @@ export async function readmeQuery(heading: string): Promise<string> {
     if (line.trimEnd().endsWith(';')) return statement.join('\n').trim().replace(/;$/, '')
   }
   throw new Error(`README.md: the statement after "-- ${heading}" does not end with ;`)
+}
+
+/**
+ * Every statement of the package README's ```sql block whose first line is the comment
+ * `-- ${heading}`, in order, without comment lines and without their closing `;`: a recipe
+ * of several statements (the grants of "Roles and grants"), run by a test as written.
+ */
+export async function readmeSqlBlock(heading: string): Promise<string[]> {
+  const lines = (await readFile(readmeFile, 'utf8')).split('\n')
+  const start = lines.findIndex(
+    (line, index) => line.trim() === `-- ${heading}` && lines[index - 1]?.trim() === '```sql',
+  )
+  if (start < 0) throw new Error(`README.md has no \`\`\`sql block starting with "-- ${heading}"`)
+  const end = lines.findIndex((line, index) => index > start && line.trim() === '```')
+  const body = lines
+    .slice(start + 1, end)
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+  const statements = body
+    .split(/;\s*$/m)
+    .map((statement) => statement.trim())
+    .filter(Boolean)
+  if (statements.length === 0) throw new Error(`README.md: the block "-- ${heading}" has no statement`)
+  return statements
 }
 
 /**
