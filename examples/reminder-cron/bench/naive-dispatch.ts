@@ -1,4 +1,4 @@
-import type { Db } from '../src/db.js'
+import type { Db } from '../supabase/functions/_shared/db.ts'
 
 /**
  * The row-by-row way, for comparison: load every due assignment, then for each one check,

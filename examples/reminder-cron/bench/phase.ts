@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { fromPg } from '../src/db.js'
-import { createHttpReminderSender } from '../src/http-reminder-sender.js'
-import { createReminderDispatchService } from '../src/reminder-dispatch-service.js'
+import { fromPg } from '../supabase/functions/_shared/db.ts'
+import { createHttpReminderSender } from '../supabase/functions/_shared/http-reminder-sender.ts'
+import { createReminderDispatchService } from '../supabase/functions/_shared/reminder-dispatch-service.ts'
 import { exitWithParent } from './children.js'
 import { naiveDispatch } from './naive-dispatch.js'
 

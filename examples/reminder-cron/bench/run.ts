@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { fromPg } from '../src/db.js'
 import { migrate } from '../src/migrate.js'
 import { seedMentorsAndAssignments } from '../src/seed.js'
+import { fromPg } from '../supabase/functions/_shared/db.ts'
 import { forkBenchChild, lastWord, nextMessage } from './children.js'
 
 /**

@@ -1,12 +1,21 @@
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { databaseBackends } from '../test/support/databases.js'
+import type { Db } from '../supabase/functions/_shared/db.ts'
+import {
+  createServerDatabase,
+  databaseBackends,
+  type ServerDatabase,
+  serverAvailable,
+} from '../test/support/databases.js'
 import { registerActivities, registerActivity } from './activities.js'
-import type { Db } from './db.js'
 import { createAssignment, createMentor, daysBefore, lastContactDate } from './seed.js'
 
 const today = new Date('2026-01-15T09:00:00.000Z')
 
 const backends = await databaseBackends()
+const hasServer = await serverAvailable()
+const GUARD_REFUSAL = /may only move backwards through reminders.correct_last_contact_date/
 
 describe.each(backends)('registering an activity on $name', ({ open }) => {
   let db: Db
@@ -90,7 +99,119 @@ describe.each(backends)('registering an activity on $name', ({ open }) => {
         assignmentId,
         daysBefore(today, 30).toISOString(),
       ]),
-    ).rejects.toThrow(/may only move backwards through reminders.correct_last_contact_date/)
+    ).rejects.toThrow(GUARD_REFUSAL)
     expect(await lastContactDate(db, assignmentId)).toEqual(daysBefore(today, 1))
+  })
+
+  it("refuses it after `set local reminders.admin_correction = 'on'` too: no setting opens the guard", async () => {
+    const assignmentId = await assignmentLastContacted(1)
+    await expect(
+      db.exec(
+        `set local reminders.admin_correction = 'on';
+         update reminders.assignments set last_contact_date = '${daysBefore(today, 30).toISOString()}'
+          where id = ${assignmentId}`,
+      ),
+    ).rejects.toThrow(GUARD_REFUSAL)
+    expect(await lastContactDate(db, assignmentId)).toEqual(daysBefore(today, 1))
+  })
+
+  it('moves it backwards through reminders.correct_last_contact_date, once: the grant does not outlive the call', async () => {
+    const assignmentId = await assignmentLastContacted(1)
+    // A forward correction and a backwards update in one transaction: the update finds no grant.
+    await expect(
+      db.exec(
+        `select * from reminders.correct_last_contact_date(${assignmentId}, now(), 'admin-1', 'admin', 'forward');
+         update reminders.assignments set last_contact_date = '${daysBefore(today, 30).toISOString()}'
+          where id = ${assignmentId}`,
+      ),
+    ).rejects.toThrow(GUARD_REFUSAL)
+    await db.query(
+      `select * from reminders.correct_last_contact_date($1, $2::timestamptz, 'admin-1', 'admin', 'paper')`,
+      [assignmentId, daysBefore(today, 30).toISOString()],
+    )
+    expect(await lastContactDate(db, assignmentId)).toEqual(daysBefore(today, 30))
+  })
+})
+
+// On Supabase the app's role is not a superuser: the guard must hold for a role that may
+// update assignments, and the correction function must still work for it.
+describe.skipIf(!hasServer)('the correction guard for a role that may update assignments, on the server', () => {
+  let server: ServerDatabase
+  let app: pg.Client
+  let assignmentId: number
+  const role = `reminders_app_${randomUUID().replaceAll('-', '').slice(0, 12)}`
+  const reader = `${role}_reader`
+
+  beforeAll(async () => {
+    server = await createServerDatabase()
+    await server.db.exec(`
+      create role ${role} login nosuperuser;
+      create role ${reader} nologin nosuperuser;
+      grant usage on schema reminders to ${role}, ${reader};
+      grant select, update on reminders.assignments to ${role};
+      grant select on reminders.assignments to ${reader};
+      grant execute on function reminders.correct_last_contact_date(integer, timestamptz, text, text, text) to ${role};
+    `)
+    const mentorId = await createMentor(server.db, 'Mentor A', 'mentor-a@example.org')
+    assignmentId = await createAssignment(server.db, { mentorId, lastContactDate: daysBefore(today, 1) })
+    const url = new URL(server.url)
+    url.username = role
+    app = new pg.Client({ connectionString: url.toString() })
+    await app.connect()
+  })
+  afterAll(async () => {
+    await app?.end()
+    await server?.db.exec(`drop owned by ${role}, ${reader}; drop role ${role}; drop role ${reader}`)
+    await server?.drop()
+  })
+
+  const backwards = () =>
+    `update reminders.assignments set last_contact_date = '${daysBefore(today, 30).toISOString()}' where id = ${assignmentId}`
+
+  it("refuses `set local reminders.admin_correction = 'on'` plus a direct backwards UPDATE", async () => {
+    await app.query('begin')
+    try {
+      await app.query(`set local reminders.admin_correction = 'on'`)
+      await expect(app.query(backwards())).rejects.toThrow(GUARD_REFUSAL)
+    } finally {
+      await app.query('rollback')
+    }
+    expect(await lastContactDate(server.db, assignmentId)).toEqual(daysBefore(today, 1))
+  })
+
+  it('cannot write the grant the guard looks for', async () => {
+    await expect(
+      app.query(`insert into reminders_private.correction_grants (assignment_id) values (${assignmentId})`),
+    ).rejects.toMatchObject({ code: '42501' })
+  })
+
+  it('corrects through reminders.correct_last_contact_date, which writes the audit row', async () => {
+    const { rows } = await app.query(
+      `select id, last_contact_date from reminders.correct_last_contact_date($1, $2::timestamptz, 'admin-7', 'admin', 'paper')`,
+      [assignmentId, daysBefore(today, 30).toISOString()],
+    )
+    expect(rows).toEqual([{ id: assignmentId, last_contact_date: daysBefore(today, 30) }])
+    const audit = await server.db.query<{ actor: string; new_value: Date }>(
+      'select actor, new_value from reminders.admin_audit_log where assignment_id = $1',
+      [assignmentId],
+    )
+    expect(audit.rows).toEqual([{ actor: 'admin-7', new_value: daysBefore(today, 30) }])
+  })
+
+  it('may not be called by a role it was not granted to', async () => {
+    const client = await server.pool.connect()
+    try {
+      await client.query('begin')
+      await client.query(`set local role ${reader}`)
+      await expect(
+        client.query(
+          `select * from reminders.correct_last_contact_date($1, now() - interval '1 year', 'x', 'admin', 'r')`,
+          [assignmentId],
+        ),
+      ).rejects.toMatchObject({ code: '42501' })
+    } finally {
+      await client.query('rollback')
+      client.release()
+    }
   })
 })

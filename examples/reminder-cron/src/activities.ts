@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import type { Db } from '../supabase/functions/_shared/db.ts'
 
 export type RegistrationKind = 'direct' | 'proxy' | 'bulk' | 'coordinator_proxy'
 

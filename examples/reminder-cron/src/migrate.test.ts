@@ -1,10 +1,17 @@
 import { PGlite } from '@electric-sql/pglite'
 import { describe, expect, it } from 'vitest'
+import { fromPg } from '../supabase/functions/_shared/db.ts'
 import { createServerDatabase, serverAvailable } from '../test/support/databases.js'
-import { fromPg, fromPglite } from './db.js'
 import { migrate } from './migrate.js'
+import { fromPglite } from './pglite-db.js'
 
-const allFiles = ['001_domain', '002_last_contact_trigger', '003_admin_correction', '004_reminder_dispatches']
+const allFiles = [
+  '001_domain',
+  '002_last_contact_trigger',
+  '003_admin_correction',
+  '004_reminder_dispatches',
+  '005_admin_correction_guard',
+]
 const hasServer = await serverAvailable()
 
 describe('migrate', () => {

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { Db } from './db.js'
+import type { Db } from '../supabase/functions/_shared/db.ts'
 
 const migrationsDir = fileURLToPath(new URL('../migrations/', import.meta.url))
 

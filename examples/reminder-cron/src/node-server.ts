@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { FetchHandler } from './admin-handler.js'
+import type { FetchHandler } from '../supabase/functions/_shared/http-response.ts'
 
 export interface NodeServer {
   /** `http://127.0.0.1:PORT` */

@@ -1,6 +1,6 @@
 import type { SlackMessage } from '@cronwarden/slack-notifier'
 import { describe, expect, it } from 'vitest'
-import { ReminderSendsFailedError } from './errors.js'
+import { ReminderSendsFailedError } from '../supabase/functions/_shared/errors.ts'
 import { alertLines, runLine } from './scenario-output.js'
 
 const message: SlackMessage = {

@@ -1,6 +1,6 @@
 import type { RunRecord } from '@cronwarden/core'
 import type { SlackMessage } from '@cronwarden/slack-notifier'
-import type { DispatchSummary } from './dispatch-summary.js'
+import type { DispatchSummary } from '../supabase/functions/_shared/dispatch-summary.ts'
 import { formatDurationMs } from './human-time.js'
 import { renderSlackMessage } from './slack-preview.js'
 

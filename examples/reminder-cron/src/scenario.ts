@@ -1,11 +1,11 @@
 import { createMemoryStore, DEFAULT_POLICY, type Logger, type Notifier, type RunRecord } from '@cronwarden/core'
 import type { SlackMessage } from '@cronwarden/slack-notifier'
+import { createReminderCron, JOB_NAME } from '../supabase/functions/_shared/compose.ts'
+import type { Db } from '../supabase/functions/_shared/db.ts'
+import { createHttpReminderSender } from '../supabase/functions/_shared/http-reminder-sender.ts'
 import { registerActivities } from './activities.js'
-import { createReminderCron, JOB_NAME } from './compose.js'
 import { latestDailyRun } from './daily-schedule.js'
-import type { Db } from './db.js'
 import { executionLogTable } from './execution-log-table.js'
-import { createHttpReminderSender } from './http-reminder-sender.js'
 import { formatUtc, formatUtcMinute } from './human-time.js'
 import { migrate } from './migrate.js'
 import { type ReminderSink, startReminderSink } from './reminder-sink.js'
@@ -71,7 +71,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
 
   // One clock for everything that stamps a time: which reminders are due, the run log, the
   // alert and its delivery records. Runs go to cronwarden's memory store on that clock, not
-  // to the Postgres store the deployed cron uses (src/monitoring.ts): that store stamps runs
+  // to the Postgres store the deployed cron uses (supabase/functions/_shared/monitoring.ts): that store stamps runs
   // with the database's own clock (one clock for every process writing the log) and takes no
   // other, so four days replayed in seconds would share one minute and the alert's "last
   // successful run" would say nothing. The memory store passes the same contract suite, and

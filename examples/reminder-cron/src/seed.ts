@@ -1,4 +1,4 @@
-import type { Db } from './db.js'
+import type { Db } from '../supabase/functions/_shared/db.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 

@@ -1,9 +1,14 @@
 -- Runs the reminder-dispatch Edge Function daily at 06:00 UTC, as Supabase's docs schedule
--- Edge Functions: pg_cron fires, pg_net makes the HTTP call. The project URL and a key with
--- permission to invoke the function live in Vault, not in this file:
+-- Edge Functions: pg_cron fires, pg_net makes the HTTP call. The project URL and the secret
+-- that lets the scheduler (and only the scheduler) start a run live in Vault, not in this file:
 --
 --   select vault.create_secret('https://<project-ref>.supabase.co', 'project_url');
---   select vault.create_secret('<anon or service key>', 'reminder_cron_invoke_key');
+--   select vault.create_secret(encode(extensions.gen_random_bytes(32), 'hex'), 'reminder_cron_secret');
+--
+-- The functions read reminder_cron_secret from Vault too and compare it with the x-cron-secret
+-- header, so it is stored once and never leaves the database except in these calls. No API
+-- key is sent: the anon (publishable) key is public, and anyone holding it could start a run.
+-- Rotate it with vault.update_secret; the next call uses the new value on both sides.
 create extension if not exists pg_cron;
 create extension if not exists pg_net;
 
@@ -16,7 +21,7 @@ select cron.schedule(
            || '/functions/v1/reminder-dispatch',
     headers := jsonb_build_object(
       'Content-Type', 'application/json',
-      'Authorization', 'Bearer ' || (select decrypted_secret from vault.decrypted_secrets where name = 'reminder_cron_invoke_key')
+      'x-cron-secret', (select decrypted_secret from vault.decrypted_secrets where name = 'reminder_cron_secret')
     ),
     body := jsonb_build_object('triggered_at', now()),
     timeout_milliseconds := 300000
@@ -41,7 +46,7 @@ select cron.schedule(
            || '/functions/v1/alert-sweeper',
     headers := jsonb_build_object(
       'Content-Type', 'application/json',
-      'Authorization', 'Bearer ' || (select decrypted_secret from vault.decrypted_secrets where name = 'reminder_cron_invoke_key')
+      'x-cron-secret', (select decrypted_secret from vault.decrypted_secrets where name = 'reminder_cron_secret')
     ),
     body := jsonb_build_object('triggered_at', now()),
     timeout_milliseconds := 60000

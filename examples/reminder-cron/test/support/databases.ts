@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
-import { type Db, fromPg, fromPglite } from '../../src/db.js'
 import { migrate } from '../../src/migrate.js'
+import { fromPglite } from '../../src/pglite-db.js'
+import { type Db, fromPg } from '../../supabase/functions/_shared/db.ts'
 
 const SERVER_URL = process.env.CRONWARDEN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const requireServices = process.env.CRONWARDEN_REQUIRE_SERVICES === '1'

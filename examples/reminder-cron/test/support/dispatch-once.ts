@@ -1,7 +1,7 @@
 import pg from 'pg'
-import { fromPg } from '../../src/db.js'
-import { createHttpReminderSender } from '../../src/http-reminder-sender.js'
-import { createReminderDispatchService } from '../../src/reminder-dispatch-service.js'
+import { fromPg } from '../../supabase/functions/_shared/db.ts'
+import { createHttpReminderSender } from '../../supabase/functions/_shared/http-reminder-sender.ts'
+import { createReminderDispatchService } from '../../supabase/functions/_shared/reminder-dispatch-service.ts'
 
 // One dispatch run in a process of its own, for tests that kill a worker mid-run.
 const [databaseUrl, sinkUrl, nowIso] = process.argv.slice(2) as [string, string, string]

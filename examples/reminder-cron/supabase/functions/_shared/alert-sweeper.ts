@@ -1,8 +1,8 @@
 import { type AlertEvent, deliverPendingAlerts, type Logger } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
-import { JOB_NAME } from './compose.js'
-import type { Monitoring } from './monitoring.js'
+import { JOB_NAME } from './compose.ts'
+import type { Monitoring } from './monitoring.ts'
 
 export interface SweepAlertsOptions {
   /** The reminder job's name, when `createReminderCron` was given another. Default `assignment-follow-up-reminders`. */

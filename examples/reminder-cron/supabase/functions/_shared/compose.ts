@@ -1,12 +1,12 @@
 import { type ExecutionLogStore, type Logger, type Notifier, withFailureAlerting } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
-import type { Db } from './db.js'
-import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.js'
-import { clockSchema } from './options.js'
-import { createReminderDispatchService, type ReminderDispatchServiceOptions } from './reminder-dispatch-service.js'
-import { createReminderJob } from './reminder-job.js'
-import type { ReminderSender } from './reminder-sender.js'
+import type { Db } from './db.ts'
+import { type DispatchSummary, failurePolicySchema } from './dispatch-summary.ts'
+import { clockSchema } from './options.ts'
+import { createReminderDispatchService, type ReminderDispatchServiceOptions } from './reminder-dispatch-service.ts'
+import { createReminderJob } from './reminder-job.ts'
+import type { ReminderSender } from './reminder-sender.ts'
 
 export const JOB_NAME = 'assignment-follow-up-reminders'
 
@@ -25,7 +25,7 @@ export interface ReminderCronOptions {
   lock?: boolean | { leaseMs?: number }
   /**
    * Wait before an alert a channel refused is retried (by the next call or the sweeper,
-   * `src/alert-sweeper.ts`); doubles per attempt, up to an hour. Default 30 000 (cronwarden's).
+   * `alert-sweeper.ts`); doubles per attempt, up to an hour. Default 30 000 (cronwarden's).
    */
   retryDelayMs?: number
   /**

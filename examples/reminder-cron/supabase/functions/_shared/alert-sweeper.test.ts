@@ -1,10 +1,10 @@
 import { createMemoryStore, OptionsError, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createRecordingNotifier } from '@cronwarden/core/testing'
 import { describe, expect, it } from 'vitest'
-import { sweepAlerts } from './alert-sweeper.js'
-import { createReminderCron, JOB_NAME } from './compose.js'
-import type { Db } from './db.js'
-import type { Monitoring } from './monitoring.js'
+import { sweepAlerts } from './alert-sweeper.ts'
+import { createReminderCron, JOB_NAME } from './compose.ts'
+import type { Db } from './db.ts'
+import type { Monitoring } from './monitoring.ts'
 
 // A database that is down makes every reminder run fail before it sends anything.
 const downDb: Db = {

@@ -1,7 +1,7 @@
 import { createMemoryStore, OptionsError } from '@cronwarden/core'
 import { describe, expect, it } from 'vitest'
-import { createReminderCron, type ReminderCronOptions } from './compose.js'
-import { fromPglite } from './db.js'
+import { fromPglite } from '../../../src/pglite-db.ts'
+import { createReminderCron, type ReminderCronOptions } from './compose.ts'
 
 // Options are checked when wrapping, before any query: an unopened database is enough.
 const base: ReminderCronOptions = {

@@ -1,10 +1,10 @@
 import { describeError } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
-import type { Db } from './db.js'
-import { type DispatchSummary, emptySummary } from './dispatch-summary.js'
-import { clockSchema, dbSchema } from './options.js'
-import type { Reminder, ReminderSender } from './reminder-sender.js'
+import type { Db } from './db.ts'
+import { type DispatchSummary, emptySummary } from './dispatch-summary.ts'
+import { clockSchema, dbSchema } from './options.ts'
+import type { Reminder, ReminderSender } from './reminder-sender.ts'
 
 export interface ReminderDispatchServiceOptions {
   db: Db

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite'
 import type pg from 'pg'
 
 /**
@@ -25,19 +24,6 @@ export function fromPg(client: pg.Pool | pg.Client): Db {
       // Without parameters node-postgres uses the simple protocol: many statements, one
       // implicit transaction.
       await client.query(sql)
-    },
-  }
-}
-
-/** An embedded PGlite database (one connection). */
-export function fromPglite(db: PGlite): Db {
-  return {
-    async query<Row extends object>(text: string, params: readonly unknown[] = []) {
-      const result = await db.query<Row>(text, [...params])
-      return { rows: result.rows }
-    },
-    async exec(sql) {
-      await db.exec(sql)
     },
   }
 }

@@ -1,7 +1,7 @@
 import type { Job } from '@cronwarden/core'
-import { type DispatchSummary, sendsFailed } from './dispatch-summary.js'
-import { ReminderSendsFailedError } from './errors.js'
-import type { ReminderDispatchService } from './reminder-dispatch-service.js'
+import { type DispatchSummary, sendsFailed } from './dispatch-summary.ts'
+import { ReminderSendsFailedError } from './errors.ts'
+import type { ReminderDispatchService } from './reminder-dispatch-service.ts'
 
 /**
  * The job cronwarden wraps: one dispatch run, its summary stored with the run, and a failed

@@ -2,7 +2,7 @@ import { CronwardenError } from '@cronwarden/core'
 import { parseOptions } from '@cronwarden/core/plugin'
 import { Pool } from 'undici'
 import { z } from 'zod'
-import type { Reminder, ReminderSender, SendContext } from './reminder-sender.js'
+import type { Reminder, ReminderSender, SendContext } from './reminder-sender.ts'
 
 export interface HttpReminderSenderOptions {
   /** The push or email service's endpoint; reminders are POSTed to it as JSON. */

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createMemoryStore, silentLogger } from '@cronwarden/core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { registerActivity } from '../../../src/activities.ts'
+import { type ReminderSink, startReminderSink } from '../../../src/reminder-sink.ts'
+import { createAssignment, createMentor, daysAfter, daysBefore } from '../../../src/seed.ts'
 import {
   createServerDatabase,
   databaseBackends,
@@ -9,15 +12,12 @@ import {
   type ServerDatabase,
   serverAvailable,
   truncateDomain,
-} from '../test/support/databases.js'
-import { sourceEnv } from '../test/support/source-env.js'
-import { registerActivity } from './activities.js'
-import { createReminderCron, JOB_NAME } from './compose.js'
-import { type Db, fromPg } from './db.js'
-import { createHttpReminderSender, type HttpReminderSender } from './http-reminder-sender.js'
-import { createReminderDispatchService } from './reminder-dispatch-service.js'
-import { type ReminderSink, startReminderSink } from './reminder-sink.js'
-import { createAssignment, createMentor, daysAfter, daysBefore } from './seed.js'
+} from '../../../test/support/databases.ts'
+import { sourceEnv } from '../../../test/support/source-env.ts'
+import { createReminderCron, JOB_NAME } from './compose.ts'
+import { type Db, fromPg } from './db.ts'
+import { createHttpReminderSender, type HttpReminderSender } from './http-reminder-sender.ts'
+import { createReminderDispatchService } from './reminder-dispatch-service.ts'
 
 const today = new Date('2026-01-15T06:00:00.000Z')
 const hasServer = await serverAvailable()
@@ -199,7 +199,7 @@ describe.skipIf(!hasServer)(
           const worker = spawn(
             process.execPath,
             ['--import', 'tsx', 'test/support/dispatch-once.ts', server.url, sink.url, today.toISOString()],
-            { cwd: fileURLToPath(new URL('..', import.meta.url)), env: sourceEnv(), stdio: 'inherit' },
+            { cwd: fileURLToPath(new URL('../../../', import.meta.url)), env: sourceEnv(), stdio: 'inherit' },
           )
           const exited = new Promise((resolve) => worker.once('exit', (_code, signal) => resolve(signal)))
           crashNow = async () => {

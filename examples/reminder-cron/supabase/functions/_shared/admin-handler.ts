@@ -1,27 +1,31 @@
 import { parseOptions } from '@cronwarden/core/plugin'
-import { type JWTPayload, errors as joseErrors, jwtVerify } from 'jose'
 import { z } from 'zod'
-import type { Db } from './db.js'
-import { clockSchema, dbSchema } from './options.js'
+import type { Db } from './db.ts'
+import { type FetchHandler, json } from './http-response.ts'
+import { clockSchema, dbSchema } from './options.ts'
+import { createSupabaseJwtVerifier, supabaseJwtOptionsShape } from './supabase-jwt.ts'
 
 export type AdminRole = 'admin' | 'coordinator'
 
 export interface AdminHandlerOptions {
   db: Db
-  /** The project's JWT secret (Supabase: Settings → API → JWT secret); tokens are HS256. */
-  jwtSecret: string
+  /**
+   * The project URL (`SUPABASE_URL`): tokens signed with the project's JWT signing keys
+   * (ES256/RS256) are checked against `<url>/auth/v1/.well-known/jwks.json`, and every token
+   * must be issued by `<url>/auth/v1` for the audience `authenticated`.
+   */
+  supabaseUrl: string
+  /** The legacy JWT secret, for projects still signing users' tokens with HS256. Without it, HS256 tokens are refused. */
+  jwtSecret?: string
   /** Values of `app_metadata.role` allowed to correct. Default `['admin', 'coordinator']`. */
   allowedRoles?: AdminRole[]
   /** The clock for "not in the future". Default: the system clock. */
   now?: () => Date
 }
 
-/** A fetch-style handler: the same function serves node:http and a Supabase Edge Function. */
-export type FetchHandler = (request: Request) => Promise<Response>
-
 const optionsSchema = z.strictObject({
   db: dbSchema,
-  jwtSecret: z.string().min(32, 'expected the JWT secret (at least 32 characters)'),
+  ...supabaseJwtOptionsShape,
   allowedRoles: z
     .array(z.enum(['admin', 'coordinator']))
     .min(1)
@@ -29,12 +33,20 @@ const optionsSchema = z.strictObject({
   now: clockSchema.optional(),
 })
 
+// Postgres text cannot hold U+0000: refused here, naming the field, not by the database as a 500.
+const noNul = (value: string) => !value.includes('\u0000')
+const NUL_MESSAGE = 'may not contain a NUL character'
+
 const bodySchema = z.strictObject({
   /** A day (`2026-01-05`, midnight UTC) or an instant with an offset. */
-  last_contact_date: z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: 'expected an ISO date (YYYY-MM-DD) or date-time with offset',
-  }),
-  reason: z.string().trim().min(1, 'expected a reason').max(500),
+  last_contact_date: z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+      error: 'expected an ISO date (YYYY-MM-DD) or date-time with offset',
+    })
+    // Year 0 does not exist in Postgres (1 BC is followed by AD 1); an offset can also carry
+    // 0001-01-01T00:30+01:00 back into year 0 in UTC.
+    .refine((value) => new Date(value).getUTCFullYear() >= 1, 'expected a date from 0001-01-01 on'),
+  reason: z.string().trim().min(1, 'expected a reason').max(500).refine(noNul, NUL_MESSAGE),
 })
 
 // Where the role is read: `app_metadata` is set by the server (service role or an auth hook)
@@ -44,6 +56,9 @@ const claimsSchema = z.object({
   sub: z.string().min(1),
   app_metadata: z.object({ role: z.string() }),
 })
+
+const issuesOf = (error: z.ZodError) =>
+  error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))
 
 const ROUTE = /\/assignments\/(\d{1,9})\/last-contact-date$/
 
@@ -62,8 +77,13 @@ interface AssignmentRow {
  * transaction, through `reminders.correct_last_contact_date`.
  */
 export function createAdminHandler(options: AdminHandlerOptions): FetchHandler {
-  const { db, jwtSecret, allowedRoles, now } = parseOptions(optionsSchema, options, 'createAdminHandler options')
-  const key = new TextEncoder().encode(jwtSecret)
+  const { db, supabaseUrl, jwtSecret, allowedRoles, now } = parseOptions(
+    optionsSchema,
+    options,
+    'createAdminHandler options',
+  )
+  // One verifier per handler, so one JWKS cache per process (or Edge Function isolate).
+  const verifier = createSupabaseJwtVerifier({ supabaseUrl, ...(jwtSecret === undefined ? {} : { jwtSecret }) })
   const clock = now ?? (() => new Date())
 
   return async (request) => {
@@ -73,16 +93,16 @@ export function createAdminHandler(options: AdminHandlerOptions): FetchHandler {
 
     const token = /^Bearer (.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]
     if (!token) return unauthorized('missing bearer token')
-    let payload: JWTPayload
-    try {
-      ;({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] }))
-    } catch (error) {
-      return unauthorized(error instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token')
-    }
-    const claims = claimsSchema.safeParse(payload)
+    const check = await verifier.verifyUserToken(token)
+    if (!check.ok) return check.status === 401 ? unauthorized(check.error) : json(check.status, { error: check.error })
+    const claims = claimsSchema.safeParse(check.claims)
     const role = claims.success ? claims.data.app_metadata.role : null
     if (!claims.success || !allowedRoles.some((allowed) => allowed === role)) {
       return json(403, { error: `requires app_metadata.role ${allowedRoles.join(' or ')}` })
+    }
+    // The actor of the audit row: a NUL in it is refused, as in the body.
+    if (!noNul(claims.data.sub)) {
+      return json(400, { error: 'invalid token claims', issues: [{ path: 'sub', message: NUL_MESSAGE }] })
     }
 
     let raw: unknown
@@ -93,10 +113,7 @@ export function createAdminHandler(options: AdminHandlerOptions): FetchHandler {
     }
     const body = bodySchema.safeParse(raw)
     if (!body.success) {
-      return json(400, {
-        error: 'invalid body',
-        issues: body.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-      })
+      return json(400, { error: 'invalid body', issues: issuesOf(body.error) })
     }
     const newValue = new Date(body.data.last_contact_date)
     if (newValue.getTime() > clock().getTime()) {
@@ -127,11 +144,4 @@ export function createAdminHandler(options: AdminHandlerOptions): FetchHandler {
 
 function unauthorized(message: string): Response {
   return json(401, { error: message }, { 'www-authenticate': 'Bearer' })
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { ...headers, 'content-type': 'application/json' },
-  })
 }

@@ -1,5 +1,5 @@
 import { CronwardenError } from '@cronwarden/core'
-import type { DispatchSummary } from './dispatch-summary.js'
+import type { DispatchSummary } from './dispatch-summary.ts'
 
 /**
  * A dispatch run whose sends failed beyond the allowed share. Thrown by the job after the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type DispatchSummary, emptySummary, sendsFailed } from './dispatch-summary.js'
+import { type DispatchSummary, emptySummary, sendsFailed } from './dispatch-summary.ts'
 
 const summary = (sent: number, failed: number): DispatchSummary => ({
   ...emptySummary(),
