@@ -14,4 +14,5 @@ export const workspaceAliases = [
   { find: /^@cronwarden\/email-notifier$/, replacement: source('./packages/email-notifier/src/index.ts') },
   { find: /^@cronwarden\/cli$/, replacement: source('./packages/cli/src/index.ts') },
   { find: /^@cronwarden\/slack-notifier$/, replacement: source('./packages/slack-notifier/src/index.ts') },
+  { find: /^@cronwarden\/webhook-notifier$/, replacement: source('./packages/webhook-notifier/src/index.ts') },
 ]

@@ -41,7 +41,7 @@ type RuntimeName = keyof typeof RUNTIMES
 /** This machine's Node runs the build, tsc and the bundle; in CI it is Node 20, the oldest engine. */
 const localNode = `node ${process.versions.node.split('.')[0]}`
 
-const ENTRY_POINTS = 7 // core, core/plugin, core/testing and the four other packages
+const ENTRY_POINTS = 8 // core, core/plugin, core/testing and the five other packages
 
 interface PublicPackage {
   name: string

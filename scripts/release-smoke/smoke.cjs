@@ -4,6 +4,7 @@ const plugin = require('@cronwarden/core/plugin')
 const testing = require('@cronwarden/core/testing')
 const supabase = require('@cronwarden/supabase-adapter')
 const slack = require('@cronwarden/slack-notifier')
+const webhook = require('@cronwarden/webhook-notifier')
 const email = require('@cronwarden/email-notifier')
 const cli = require('@cronwarden/cli')
 
@@ -13,6 +14,7 @@ const specifiers = [
   '@cronwarden/core/testing',
   '@cronwarden/supabase-adapter',
   '@cronwarden/slack-notifier',
+  '@cronwarden/webhook-notifier',
   '@cronwarden/email-notifier',
   '@cronwarden/cli',
 ]
@@ -22,7 +24,7 @@ const entryFiles = Object.fromEntries(specifiers.map((s) => [s, require.resolve(
 import('./exercise.mjs')
   .then(async ({ exercise, runtimeName }) => {
     const summary = await exercise(
-      { core, plugin, testing, supabase, slack, email, cli },
+      { core, plugin, testing, supabase, slack, webhook, email, cli },
       { extension: '.cjs', entryFiles },
     )
     console.log(`cjs ok on ${runtimeName()}: ${summary}`)

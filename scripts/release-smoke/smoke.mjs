@@ -6,6 +6,7 @@ import * as testing from '@cronwarden/core/testing'
 import * as email from '@cronwarden/email-notifier'
 import * as slack from '@cronwarden/slack-notifier'
 import * as supabase from '@cronwarden/supabase-adapter'
+import * as webhook from '@cronwarden/webhook-notifier'
 import { exercise, runtimeName } from './exercise.mjs'
 
 const specifiers = [
@@ -14,6 +15,7 @@ const specifiers = [
   '@cronwarden/core/testing',
   '@cronwarden/supabase-adapter',
   '@cronwarden/slack-notifier',
+  '@cronwarden/webhook-notifier',
   '@cronwarden/email-notifier',
   '@cronwarden/cli',
 ]
@@ -21,5 +23,8 @@ const specifiers = [
 const canResolve = process.env.CRONWARDEN_SMOKE_BUNDLED !== '1' && !globalThis.Deno
 const entryFiles = Object.fromEntries(specifiers.map((s) => [s, canResolve ? import.meta.resolve(s) : null]))
 
-const summary = await exercise({ core, plugin, testing, supabase, slack, email, cli }, { extension: '.js', entryFiles })
+const summary = await exercise(
+  { core, plugin, testing, supabase, slack, webhook, email, cli },
+  { extension: '.js', entryFiles },
+)
 console.log(`esm ok on ${runtimeName()}: ${summary}`)

@@ -32,6 +32,7 @@ import {
   type Migration,
   vaultSecret,
 } from '@cronwarden/supabase-adapter'
+import { createWebhookNotifier, type DiscordMessage, formatDiscordMessage } from '@cronwarden/webhook-notifier'
 
 async function sendReminders(ctx: JobContext): Promise<number> {
   ctx.setSummary({ due: 12, sent: 12 })
@@ -48,6 +49,7 @@ const emailOptions: EmailNotifierOptions = {
 }
 const notifiers: Notifier[] = [
   createSlackNotifier({ webhookUrl: vaultSecret(db, 'ops_slack_webhook_url') }),
+  createWebhookNotifier({ format: 'discord', url: vaultSecret(db, 'ops_discord_webhook_url') }),
   createEmailNotifier(emailOptions),
   recording,
 ]
@@ -64,7 +66,8 @@ export async function main(): Promise<void> {
   if (event) {
     const slack: SlackMessage = formatSlackMessage(event)
     const mail: FormattedEmail = formatEmail(event)
-    console.log(slack.text, mail.subject)
+    const discord: DiscordMessage = formatDiscordMessage(event)
+    console.log(slack.text, mail.subject, discord.content)
   }
   const migrations: Migration[] = await listMigrations()
   const error = new OptionsError('options', [])

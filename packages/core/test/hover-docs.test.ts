@@ -12,6 +12,7 @@ const ENTRY_POINTS = [
   'packages/core/src/plugin/index.ts',
   'packages/core/src/testing/index.ts',
   'packages/slack-notifier/src/index.ts',
+  'packages/webhook-notifier/src/index.ts',
   'packages/email-notifier/src/index.ts',
   'packages/supabase-adapter/src/index.ts',
   'packages/cli/src/index.ts',

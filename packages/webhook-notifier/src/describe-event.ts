@@ -1,0 +1,190 @@
+import type {
+  AlertEvent,
+  ConsecutiveFailuresEvent,
+  LongRunningEvent,
+  MissedRunEvent,
+  RecoveredEvent,
+} from '@cronwarden/core'
+import { displayFields, singleLine } from '@cronwarden/core/plugin'
+import { formatDuration, utcTime } from './awaiting-core-plugin.js'
+import type { PagerDutySeverity } from './options.js'
+
+/** One labelled value of an alert; `at` marks a timestamp a channel may show in the reader's zone. */
+export interface Fact {
+  label: string
+  value: string
+  at?: string
+}
+
+/**
+ * What an event says, once, for every channel: each format lays it out and escapes it for its
+ * own markup. Every string may hold text from the job (its name, its error, a run id), so
+ * every format treats every string here as untrusted.
+ */
+export interface EventDescription {
+  icon: string
+  /** The job's name, on one line. */
+  jobName: string
+  /** When the event was decided, as ISO 8601 in UTC; undefined when unreadable. */
+  occurredAt: string | undefined
+  /** What happened, after the job's name: `failed 2 times in a row`. */
+  what: string
+  /** The end of the one-line version (a notification): the error's first line, or a detail. */
+  detail: string
+  /** A sentence for the body, or null when the error says it all. */
+  sentence: string | null
+  /** The job's error (multi-line), for failures; null for other events. */
+  error: string | null
+  facts: Fact[]
+  severity: PagerDutySeverity
+  /** The incident the event belongs to: opened (or still open) by it, or closed by it. */
+  incident: { id: string; action: 'trigger' | 'resolve' }
+}
+
+type Described = Omit<EventDescription, 'occurredAt'>
+
+const EMPTY_ERROR = '(the job failed without an error message)'
+
+/** The description of any event: adding an event type to core means adding one case here. */
+export function describeEvent(alert: AlertEvent): EventDescription {
+  const described = describeFields(displayFields(alert))
+  return {
+    ...described,
+    occurredAt: isoOf(alert.occurred_at),
+    // A fact is one line in every layout (a Teams fact, a Discord field).
+    facts: described.facts.map((fact) => ({ ...fact, value: singleLine(fact.value) })),
+  }
+}
+
+function describeFields(event: AlertEvent): Described {
+  switch (event.type) {
+    case 'consecutive_failures':
+      return describeConsecutiveFailures(event)
+    case 'long_running':
+      return describeLongRunning(event)
+    case 'recovered':
+      return describeRecovered(event)
+    case 'missed_run':
+      return describeMissedRun(event)
+    default: {
+      // A new event type in core must be described here before this package compiles.
+      const unhandled: never = event
+      return unhandled
+    }
+  }
+}
+
+function describeConsecutiveFailures(event: ConsecutiveFailuresEvent): Described {
+  const count = event.consecutive_failure_count
+  const error = event.error_message.trim() === '' ? null : event.error_message
+  return {
+    icon: '🔴',
+    jobName: singleLine(event.job_name),
+    what: `failed ${count} ${count === 1 ? 'time' : 'times'} in a row`,
+    detail: error === null ? EMPTY_ERROR : firstLine(error),
+    sentence: error === null ? EMPTY_ERROR : null,
+    error,
+    facts: [
+      { label: 'Failures in a row', value: `${count} (alert threshold ${event.threshold})` },
+      { label: 'Duration', value: formatDuration(event.duration_ms) },
+      time('Started', event.started_at),
+      time('Failing since', event.down_since),
+      { label: 'Run id', value: event.run_id },
+      lastSuccess(event.last_success_at),
+    ],
+    severity: 'error',
+    incident: { id: streakId(event.job_name, event.down_since), action: 'trigger' },
+  }
+}
+
+function describeLongRunning(event: LongRunningEvent): Described {
+  const limit = formatDuration(event.max_runtime_ms)
+  return {
+    icon: '🟠',
+    jobName: singleLine(event.job_name),
+    what: `is still running after ${formatDuration(event.running_for_ms)}`,
+    detail: `limit ${limit}`,
+    sentence: `This run passed its time limit of ${limit} and has not finished yet.`,
+    error: null,
+    facts: [
+      time('Started', event.started_at),
+      { label: 'Running for', value: formatDuration(event.running_for_ms) },
+      { label: 'Time limit', value: limit },
+      { label: 'Run id', value: event.run_id },
+      lastSuccess(event.last_success_at),
+    ],
+    severity: 'warning',
+    // A slow run is its own incident: no streak, and no event when it ends.
+    incident: { id: `${event.job_name}/run/${event.run_id}`, action: 'trigger' },
+  }
+}
+
+function describeRecovered(event: RecoveredEvent): Described {
+  const failures = event.failures_in_streak
+  const streak = `${failures} consecutive ${failures === 1 ? 'failure' : 'failures'}`
+  return {
+    icon: '🟢',
+    jobName: singleLine(event.job_name),
+    what: 'recovered',
+    detail: `after ${streak}`,
+    sentence: `The job succeeded again after ${streak}.`,
+    error: null,
+    facts: [
+      time('Failing since', event.down_since),
+      time('Recovered at', event.last_success_at),
+      { label: 'Down for', value: formatDuration(Date.parse(event.last_success_at) - Date.parse(event.down_since)) },
+      { label: 'Run id', value: event.run_id },
+    ],
+    severity: 'info',
+    incident: { id: streakId(event.job_name, event.down_since), action: 'resolve' },
+  }
+}
+
+function describeMissedRun(event: MissedRunEvent): Described {
+  const grace = formatDuration(event.grace_ms)
+  return {
+    icon: '🟡',
+    jobName: singleLine(event.job_name),
+    what: 'missed its scheduled run',
+    detail: `at ${utcTime(event.expected_at)}`,
+    sentence: `No run started at ${utcTime(event.expected_at)}, nor within the grace period of ${grace} after it.`,
+    error: null,
+    facts: [
+      { label: 'Schedule', value: event.schedule },
+      { label: 'Time zone', value: event.timezone },
+      time('Expected at', event.expected_at),
+      { label: 'Grace period', value: grace },
+      event.last_run_at === null ? { label: 'Last run', value: 'never' } : time('Last run', event.last_run_at),
+      time('Missing since', event.down_since),
+      lastSuccess(event.last_success_at),
+    ],
+    severity: 'error',
+    incident: { id: streakId(event.job_name, event.down_since), action: 'trigger' },
+  }
+}
+
+/**
+ * `job_name` + `down_since` name one streak (the design's incident key). The time is
+ * normalised so two stores writing it differently (`+00:00`, fewer digits) give one id.
+ */
+function streakId(jobName: string, downSince: string): string {
+  return `${jobName}/${isoOf(downSince) ?? downSince}`
+}
+
+function isoOf(text: string): string | undefined {
+  const millis = Date.parse(text)
+  return Number.isNaN(millis) ? undefined : new Date(millis).toISOString()
+}
+
+function time(label: string, iso: string): Fact {
+  return { label, value: utcTime(iso), at: iso }
+}
+
+function lastSuccess(iso: string | null): Fact {
+  return iso === null ? { label: 'Last success', value: 'never' } : time('Last success', iso)
+}
+
+function firstLine(text: string): string {
+  const line = text.split(/\r\n|\r|\n/, 1)[0] ?? ''
+  return line.length < text.length ? `${line} …` : line
+}
