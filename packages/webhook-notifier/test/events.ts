@@ -1,55 +1,8 @@
-import type { ConsecutiveFailuresEvent, LongRunningEvent, MissedRunEvent, RecoveredEvent } from '@cronwarden/core'
-
-/** One realistic event of each type, for the formatter and delivery tests. */
-export const failuresEvent: ConsecutiveFailuresEvent = {
-  type: 'consecutive_failures',
-  job_name: 'assignment-reminders',
-  run_id: 'run-2',
-  occurred_at: '2026-11-28T03:00:05.000Z',
-  error_message: 'connect ECONNREFUSED 10.0.0.5:5432',
-  last_success_at: '2026-11-26T03:00:04.000Z',
-  consecutive_failure_count: 2,
-  threshold: 2,
-  started_at: '2026-11-28T03:00:00.000Z',
-  finished_at: '2026-11-28T03:00:05.000Z',
-  duration_ms: 5_000,
-  down_since: '2026-11-27T03:00:00.000Z',
-}
-
-export const longRunningEvent: LongRunningEvent = {
-  type: 'long_running',
-  job_name: 'assignment-reminders',
-  run_id: 'run-3',
-  occurred_at: '2026-11-28T03:30:00.000Z',
-  started_at: '2026-11-28T03:00:00.000Z',
-  max_runtime_ms: 1_800_000,
-  running_for_ms: 1_800_000,
-  last_success_at: null,
-}
-
-export const recoveredEvent: RecoveredEvent = {
-  type: 'recovered',
-  job_name: 'assignment-reminders',
-  run_id: 'run-4',
-  occurred_at: '2026-11-29T03:00:03.000Z',
-  failures_in_streak: 3,
-  down_since: '2026-11-27T03:00:00.000Z',
-  last_success_at: '2026-11-29T03:00:03.000Z',
-}
-
-export const missedRunEvent: MissedRunEvent = {
-  type: 'missed_run',
-  job_name: 'assignment-reminders',
-  run_id: 'missed:assignment-reminders:2026-11-30T03:00:00.000Z',
-  occurred_at: '2026-11-30T03:10:00.000Z',
-  expected_at: '2026-11-30T03:00:00.000Z',
-  schedule: '0 3 * * *',
-  timezone: 'Europe/Paris',
-  grace_ms: 600_000,
-  last_run_at: '2026-11-29T03:00:00.000Z',
-  last_success_at: '2026-11-29T03:00:03.000Z',
-  down_since: '2026-11-30T03:00:00.000Z',
-}
-
-/** Every event type once; a new type in core belongs here too. */
-export const everyEvent = [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent] as const
+// The sample events every notifier's tests share.
+export {
+  everyEvent,
+  failuresEvent,
+  longRunningEvent,
+  missedRunEvent,
+  recoveredEvent,
+} from '../../../test-support/sample-events.js'
