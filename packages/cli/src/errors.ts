@@ -6,4 +6,8 @@ import { CronwardenError } from '@cronwarden/core'
  */
 export class UsageError extends CronwardenError {
   override name = 'UsageError'
+  /** Always `ERR_CRONWARDEN_USAGE`. */
+  override get errorCode(): 'ERR_CRONWARDEN_USAGE' {
+    return 'ERR_CRONWARDEN_USAGE'
+  }
 }

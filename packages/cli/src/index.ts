@@ -1,1 +1,2 @@
 export { type CronwardenConfig, defineConfig } from './config.js'
+export { UsageError } from './errors.js'

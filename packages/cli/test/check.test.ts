@@ -85,7 +85,7 @@ describe.skipIf(!available)('check on the PostgreSQL server', () => {
     const text = await runCli(['status', 'yearly-archive'], { cwd: folder.dir })
     expect(text.code).toBe(1)
     const first = job?.recent_runs[0]?.started_at ?? ''
-    expect(text.stdout).toContain(`${first.slice(0, 10)} ${first.slice(11, 19)}Z`)
+    expect(text.stdout).toContain(`${first.slice(0, 10)} ${first.slice(11, 19)} UTC`)
     expect(text.stdout).toContain('1 of 1 jobs need attention.')
   })
 })

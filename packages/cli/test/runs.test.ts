@@ -52,7 +52,7 @@ describe.skipIf(!available).concurrent('runs on the PostgreSQL server', () => {
     expect(rows).toHaveLength(3)
     const [newest, middle, oldest] = rows
     const [newestRun, middleRun, oldestRun] = recorded
-    const shown = (iso: string | undefined) => `${iso?.slice(0, 10)} ${iso?.slice(11, 19)}Z`
+    const shown = (iso: string | undefined) => `${iso?.slice(0, 10)} ${iso?.slice(11, 19)} UTC`
 
     expect(newest).toMatch(/^✗ failed/)
     expect(newest).toContain(shown(newestRun?.started_at))

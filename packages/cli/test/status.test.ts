@@ -161,8 +161,8 @@ describe.skipIf(!available).concurrent('status on the PostgreSQL server', () => 
 
     const line = jobLine((await status()).stdout, 'assignment-follow-up-reminders')
     expect(line).toMatch(/ 2 /)
-    expect(line).toContain(`${first?.started_at.slice(0, 10)} ${first?.started_at.slice(11, 19)}Z`)
-    expect(line).toContain(`${success?.finished_at?.slice(0, 10)} ${success?.finished_at?.slice(11, 19)}Z`)
+    expect(line).toContain(`${first?.started_at.slice(0, 10)} ${first?.started_at.slice(11, 19)} UTC`)
+    expect(line).toContain(`${success?.finished_at?.slice(0, 10)} ${success?.finished_at?.slice(11, 19)} UTC`)
   })
 
   it('shows the run running now with its holder and lease', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { describeError } from './describe-error.js'
+import { describeError, describeNetworkError, kindOf } from './describe-error.js'
 import { MAX_ERROR_MESSAGE_LENGTH } from './safe-text.js'
 import { hostileValues } from './testing/hostile-values.js'
 
@@ -96,4 +96,38 @@ describe('describeError', () => {
       }),
     )
   })
+})
+
+describe('describeNetworkError', () => {
+  it("adds the cause's code, or else the cause's description, to fetch's message", () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+    expect(describeNetworkError(new TypeError('fetch failed', { cause: refused }))).toBe('fetch failed (ECONNREFUSED)')
+    expect(
+      describeNetworkError(new TypeError('fetch failed', { cause: new Error('redirect mode is set to error') })),
+    ).toBe('fetch failed (redirect mode is set to error)')
+    expect(describeNetworkError(new Error('boom'))).toBe('boom')
+  })
+
+  it('never throws, whatever it is given', () => {
+    for (const value of hostileValues()) expect(typeof describeNetworkError(value)).toBe('string')
+  })
+})
+
+it('names what kind of value it was given without reading it', () => {
+  const trap = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('read')
+      },
+    },
+  )
+  expect([undefined, null, 3, 'x', trap, () => 1].map(kindOf)).toEqual([
+    'undefined',
+    'null',
+    'a number',
+    'a string',
+    'an object',
+    'a function',
+  ])
 })

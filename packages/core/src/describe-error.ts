@@ -68,3 +68,27 @@ function readString(read: () => unknown): string | undefined {
   const value = readSafely(read, undefined)
   return typeof value === 'string' ? value : undefined
 }
+
+/**
+ * The text for a failed request: fetch (and ky) say only "fetch failed", and the reason
+ * (ECONNREFUSED, ENOTFOUND, a refused redirect) is on the error's cause, so that is added in
+ * brackets: its `code` when it has one, else its own description. Never throws. Redact the
+ * result before showing it: a cause's message may quote the URL.
+ */
+export function describeNetworkError(error: unknown): string {
+  const message = describeError(error)
+  const cause = isError(error) ? readSafely(() => error.cause, undefined) : undefined
+  if (!isError(cause)) return message
+  const code = readSafely(() => (cause as { code?: unknown }).code, undefined)
+  return `${message} (${typeof code === 'string' ? clipText(cleanText(code)) : describeError(cause)})`
+}
+
+/**
+ * What a value is, without reading it (`undefined`, `null`, `a number`, `an object`), for
+ * messages about a value user code returned: `typeof` is the one look no Proxy can intercept.
+ */
+export function kindOf(value: unknown): string {
+  if (value === undefined || value === null) return String(value)
+  const type = typeof value
+  return type === 'object' ? 'an object' : `a ${type}`
+}

@@ -1,15 +1,46 @@
 import { describeError } from './describe-error.js'
 
+// A registry symbol, not a module-local one: the ESM and the CJS build of core (and two
+// installed versions) get the same symbol, so an error from one copy passes the other's check.
+const errorBrand = Symbol.for('cronwarden.error')
+
 /**
  * Every error cronwarden itself throws extends `CronwardenError`, so callers can tell ours
  * from their job's (which is always rethrown as is). Wrapped errors keep `cause`.
+ *
+ * To check one, use `isCronwardenError(error)` and `errorCode` rather than `instanceof`:
+ * `instanceof` fails when an app loads both the ESM and the CJS build.
  */
 export class CronwardenError extends Error {
+  static {
+    // On the prototype, not each instance: not enumerable, so logs and JSON stay as they were.
+    Object.defineProperty(CronwardenError.prototype, errorBrand, { value: true })
+  }
+
   /**
    * Which cronwarden error this is (`StoreError`, `OptionsError`, ...). A plain string, so it
    * still identifies an error from a second copy of the library, where `instanceof` fails.
    */
   override name = 'CronwardenError'
+
+  /**
+   * A stable code for this error's class: `ERR_CRONWARDEN_` and the class name without `Error`
+   * in upper snake case (`ERR_CRONWARDEN_STORE_TIMEOUT` for `StoreTimeoutError`). One per
+   * class, never reused, unchanged across versions; check it after `isCronwardenError`.
+   * Named `errorCode` because some errors already have a `code` that says why they failed.
+   */
+  get errorCode(): string {
+    return 'ERR_CRONWARDEN'
+  }
+}
+
+/**
+ * Whether `value` is an error thrown by cronwarden, from any copy of the library (the ESM and
+ * the CJS build, or two installed versions), where `instanceof CronwardenError` can say no.
+ * Tell the kinds apart with `errorCode`: `isCronwardenError(error) && error.errorCode === 'ERR_CRONWARDEN_STORE'`.
+ */
+export function isCronwardenError(value: unknown): value is CronwardenError {
+  return typeof value === 'object' && value !== null && (value as { [errorBrand]?: unknown })[errorBrand] === true
 }
 
 /** One field that failed validation, as listed in `OptionsError.issues`. */
@@ -23,6 +54,10 @@ export interface OptionIssue {
 /** Options that do not match their schema: the message names every bad field. */
 export class OptionsError extends CronwardenError {
   override name = 'OptionsError'
+  /** Always `ERR_CRONWARDEN_OPTIONS`. */
+  override get errorCode(): 'ERR_CRONWARDEN_OPTIONS' {
+    return 'ERR_CRONWARDEN_OPTIONS'
+  }
   /** Every bad field; the message lists the same, one per line. */
   readonly issues: readonly OptionIssue[]
 
@@ -36,6 +71,10 @@ export class OptionsError extends CronwardenError {
 /** An overlapping call: another run of the same job holds the lease. */
 export class RunSkippedError extends CronwardenError {
   override name = 'RunSkippedError'
+  /** Always `ERR_CRONWARDEN_RUN_SKIPPED`. */
+  override get errorCode(): 'ERR_CRONWARDEN_RUN_SKIPPED' {
+    return 'ERR_CRONWARDEN_RUN_SKIPPED'
+  }
   /** The job whose call was skipped. */
   readonly jobName: string
   /** The id of the skipped call's own (skipped) row in the execution log. */
@@ -54,6 +93,10 @@ export class RunSkippedError extends CronwardenError {
 /** A notifier did not settle within `notifyTimeoutMs`; its signal was aborted with this. */
 export class NotifyTimeoutError extends CronwardenError {
   override name = 'NotifyTimeoutError'
+  /** Always `ERR_CRONWARDEN_NOTIFY_TIMEOUT`. */
+  override get errorCode(): 'ERR_CRONWARDEN_NOTIFY_TIMEOUT' {
+    return 'ERR_CRONWARDEN_NOTIFY_TIMEOUT'
+  }
   /** The notifier that did not settle in time. */
   readonly notifierName: string
   /** The limit it passed (`notifyTimeoutMs`), in milliseconds. */
@@ -73,6 +116,10 @@ export class NotifyTimeoutError extends CronwardenError {
  */
 export class LeaseLostError extends CronwardenError {
   override name = 'LeaseLostError'
+  /** Always `ERR_CRONWARDEN_LEASE_LOST`. */
+  override get errorCode(): 'ERR_CRONWARDEN_LEASE_LOST' {
+    return 'ERR_CRONWARDEN_LEASE_LOST'
+  }
   /** The run that lost its lease; the log records it as abandoned. */
   readonly runId: string
 
@@ -85,6 +132,10 @@ export class LeaseLostError extends CronwardenError {
 /** The execution log store failed; `cause` holds the store's own error. */
 export class StoreError extends CronwardenError {
   override name = 'StoreError'
+  /** Always `ERR_CRONWARDEN_STORE`. */
+  override get errorCode(): 'ERR_CRONWARDEN_STORE' {
+    return 'ERR_CRONWARDEN_STORE'
+  }
   /** The store method that failed or timed out (`beginRun`, `finishRun`, ...). */
   readonly operation: string
 
@@ -97,6 +148,10 @@ export class StoreError extends CronwardenError {
 /** A store call did not settle within `storeTimeoutMs`; the caller stopped waiting. */
 export class StoreTimeoutError extends CronwardenError {
   override name = 'StoreTimeoutError'
+  /** Always `ERR_CRONWARDEN_STORE_TIMEOUT`. */
+  override get errorCode(): 'ERR_CRONWARDEN_STORE_TIMEOUT' {
+    return 'ERR_CRONWARDEN_STORE_TIMEOUT'
+  }
   /** The store call that did not settle in time (`beginRun`, `finishRun`, ...). */
   readonly operation: string
   /** The limit it passed (`storeTimeoutMs`), in milliseconds. */
@@ -112,6 +167,10 @@ export class StoreTimeoutError extends CronwardenError {
 /** A notifier failed outside the run (for example while delivering an out-of-band event). */
 export class DeliveryError extends CronwardenError {
   override name = 'DeliveryError'
+  /** Always `ERR_CRONWARDEN_DELIVERY`. */
+  override get errorCode(): 'ERR_CRONWARDEN_DELIVERY' {
+    return 'ERR_CRONWARDEN_DELIVERY'
+  }
 }
 
 function describeCause(cause: unknown): string {

@@ -1,5 +1,5 @@
 import { describeError } from './describe-error.js'
-import { CronwardenError, RunSkippedError } from './errors.js'
+import { isCronwardenError, type RunSkippedError } from './errors.js'
 import { fenceLogger } from './fences.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
 
@@ -27,9 +27,15 @@ export function forScheduler(run: () => Promise<unknown>, options: ForSchedulerO
     try {
       await run()
     } catch (error) {
-      if (error instanceof RunSkippedError) {
-        logger.warn(error.message, { job_name: error.jobName, run_id: error.runId, holder_run_id: error.holderRunId })
-      } else if (!(error instanceof CronwardenError)) {
+      // The brand, not instanceof: the run may come from another copy of cronwarden (ESM and CJS).
+      if (isCronwardenError(error) && error.errorCode === 'ERR_CRONWARDEN_RUN_SKIPPED') {
+        const skipped = error as RunSkippedError
+        logger.warn(skipped.message, {
+          job_name: skipped.jobName,
+          run_id: skipped.runId,
+          holder_run_id: skipped.holderRunId,
+        })
+      } else if (!isCronwardenError(error)) {
         // Cronwarden's own errors (a store that could not begin the run) were logged already.
         logger.error('scheduled run failed', { error: describeError(error) })
       }

@@ -17,6 +17,7 @@ export { describeError } from './describe-error.js'
 export {
   CronwardenError,
   DeliveryError,
+  isCronwardenError,
   LeaseLostError,
   NotifyTimeoutError,
   type OptionIssue,

@@ -8,6 +8,7 @@ import {
   displayFields,
   displayText,
   hasControlCharacters,
+  neutralizeBackticks,
   neutralizeBidi,
   singleLine,
 } from './safe-text.js'
@@ -70,4 +71,8 @@ describe('safe text', () => {
       expect(() => checkJobName(bad)).toThrow('jobName: expected a job name without control or bidi characters')
     }
   })
+})
+
+it('turns backticks into a look-alike, so text cannot leave a code block', () => {
+  expect(neutralizeBackticks('```js\n`x`')).toBe('ˋˋˋjs\nˋxˋ')
 })

@@ -123,3 +123,12 @@ export function displayFields<T extends object>(record: T): T {
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff
 }
+
+/**
+ * A backtick inside a code span or block could close it and let the rest be read as markup.
+ * Slack and Discord have no escape there, so it becomes the look-alike U+02CB (ˋ): the text
+ * stays readable, and nothing a job wrote can leave the code block.
+ */
+export function neutralizeBackticks(text: string): string {
+  return text.replaceAll('`', '\u02cb')
+}

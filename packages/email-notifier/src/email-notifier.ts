@@ -1,5 +1,5 @@
 import { type AlertEvent, describeError, type Notifier, type NotifyContext } from '@cronwarden/core'
-import { parseOptions } from '@cronwarden/core/plugin'
+import { parseOptions, untilAborted } from '@cronwarden/core/plugin'
 import type { SendMailOptions } from 'nodemailer'
 import { EmailNotifierError } from './errors.js'
 import { DEFAULT_MESSAGE_ID_DOMAIN, type FormattedEmail, formatEmail } from './format-email.js'
@@ -124,14 +124,4 @@ function partialRejection(info: unknown) {
     rejected: addresses(rejected),
     responseCode: typeof responseCode === 'number' ? responseCode : null,
   }
-}
-
-/** Settles with the promise, or rejects as soon as the signal aborts, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

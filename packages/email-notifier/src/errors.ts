@@ -43,6 +43,10 @@ export interface EmailNotifierErrorDetails {
  */
 export class EmailNotifierError extends CronwardenError {
   override name = 'EmailNotifierError'
+  /** Always `ERR_CRONWARDEN_EMAIL_NOTIFIER`. */
+  override get errorCode(): 'ERR_CRONWARDEN_EMAIL_NOTIFIER' {
+    return 'ERR_CRONWARDEN_EMAIL_NOTIFIER'
+  }
   /** The notifier whose send failed: its `name` option (default `email`). */
   readonly notifierName: string
   /** Where the send failed (`auth`, `recipients`, `greeting`, `timeout`, ...): what to check first. */
@@ -75,9 +79,13 @@ export class EmailNotifierError extends CronwardenError {
  * after the secrets were removed. nodemailer's error objects can carry more than their
  * message, so the original is never kept.
  */
-export class SmtpError extends Error {
+export class SmtpError extends CronwardenError {
   /** Always `SmtpError`. It is only ever found as the `cause` of an `EmailNotifierError`. */
   override name = 'SmtpError'
+  /** Always `ERR_CRONWARDEN_SMTP`. */
+  override get errorCode(): 'ERR_CRONWARDEN_SMTP' {
+    return 'ERR_CRONWARDEN_SMTP'
+  }
   /** nodemailer's code (`EAUTH`, `ECONNECTION`, ...); null when the transport's error had none. */
   readonly code: string | null
   /** The SMTP reply code (535, 550, ...); null when the server sent none. */

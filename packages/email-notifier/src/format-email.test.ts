@@ -77,7 +77,7 @@ describe('formatEmail', () => {
     expect(email.subject).toBe('assignment-follow-up-reminders recovered after 3 failures')
     expect(email.text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
     expect(email.text).toMatch(/Succeeded at: +2026-01-06 06:00:12 UTC\n/)
-    expect(email.text).toMatch(/Down for: +48 h\n/)
+    expect(email.text).toMatch(/Down for: +2 d\n/)
   })
 
   it('describes a missed run with its schedule and the last run', () => {

@@ -5,8 +5,8 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
-import { codePointPrefix, displayText } from '@cronwarden/core/plugin'
-import { counted, formatDuration, formatTime, headerText } from './format-values.js'
+import { codePointPrefix, counted, displayText, formatDuration, utcTime } from '@cronwarden/core/plugin'
+import { headerText } from './format-values.js'
 import { escapeHtml } from './html.js'
 import { normalizeTime, replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 
@@ -105,10 +105,10 @@ function describeFailures(event: ConsecutiveFailuresEvent, domain: string): Emai
     rows: [
       ['Job', job],
       ['Failures in a row', String(event.consecutive_failure_count)],
-      ['Failing since', formatTime(event.down_since)],
-      ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+      ['Failing since', utcTime(event.down_since)],
+      ['Last success', event.last_success_at === null ? 'never' : utcTime(event.last_success_at)],
       ['Run id', event.run_id],
-      ['Started at', formatTime(event.started_at)],
+      ['Started at', utcTime(event.started_at)],
       ['Duration', formatDuration(event.duration_ms)],
     ],
     note: 'This is the only alert for this streak: later failures are recorded in the execution log but not alerted again.',
@@ -128,8 +128,8 @@ function describeLongRun(event: LongRunningEvent, domain: string): EmailContent 
       ['Running for', formatDuration(event.running_for_ms)],
       ['Limit', formatDuration(event.max_runtime_ms)],
       ['Run id', event.run_id],
-      ['Started at', formatTime(event.started_at)],
-      ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+      ['Started at', utcTime(event.started_at)],
+      ['Last success', event.last_success_at === null ? 'never' : utcTime(event.last_success_at)],
     ],
     note: null,
     event: { type: event.type, job, runId: event.run_id },
@@ -147,8 +147,8 @@ function describeRecovery(event: RecoveredEvent, domain: string): EmailContent {
     rows: [
       ['Job', job],
       ['Failures in the streak', String(event.failures_in_streak)],
-      ['Failing since', formatTime(event.down_since)],
-      ['Succeeded at', formatTime(event.last_success_at)],
+      ['Failing since', utcTime(event.down_since)],
+      ['Succeeded at', utcTime(event.last_success_at)],
       ['Down for', formatDuration(downFor)],
       ['Run id', event.run_id],
     ],
@@ -163,16 +163,16 @@ function describeMissedRun(event: MissedRunEvent, domain: string): EmailContent 
   // The first missed time opens the incident; later misses of the same outage reply to it.
   const opensIncident = normalizeTime(event.expected_at) === normalizeTime(event.down_since)
   return {
-    subject: `${job} did not run at ${formatTime(event.expected_at)}`,
-    summary: `No run of "${job}" started at its scheduled time ${formatTime(event.expected_at)} (schedule "${event.schedule}", ${event.timezone}, grace ${formatDuration(event.grace_ms)}).`,
+    subject: `${job} did not run at ${utcTime(event.expected_at)}`,
+    summary: `No run of "${job}" started at its scheduled time ${utcTime(event.expected_at)} (schedule "${event.schedule}", ${event.timezone}, grace ${formatDuration(event.grace_ms)}).`,
     error: null,
     rows: [
       ['Job', job],
-      ['Scheduled at', formatTime(event.expected_at)],
+      ['Scheduled at', utcTime(event.expected_at)],
       ['Schedule', `${event.schedule} (${event.timezone})`],
-      ['Missing since', formatTime(event.down_since)],
-      ['Last run', event.last_run_at === null ? 'never' : formatTime(event.last_run_at)],
-      ['Last success', event.last_success_at === null ? 'never' : formatTime(event.last_success_at)],
+      ['Missing since', utcTime(event.down_since)],
+      ['Last run', event.last_run_at === null ? 'never' : utcTime(event.last_run_at)],
+      ['Last success', event.last_success_at === null ? 'never' : utcTime(event.last_success_at)],
       ['Run id', event.run_id],
     ],
     note: null,

@@ -38,6 +38,10 @@ export interface SlackNotifierErrorDetails {
  */
 export class SlackNotifierError extends CronwardenError {
   override name = 'SlackNotifierError'
+  /** Always `ERR_CRONWARDEN_SLACK_NOTIFIER`. */
+  override get errorCode(): 'ERR_CRONWARDEN_SLACK_NOTIFIER' {
+    return 'ERR_CRONWARDEN_SLACK_NOTIFIER'
+  }
   /** Why the send failed (`http_error`, `rate_limited`, `timeout`, ...); see `SlackNotifierErrorCode`. */
   readonly code: SlackNotifierErrorCode
   /** The HTTP status Slack answered with, for `http_error` and `rate_limited` (429); otherwise null. */

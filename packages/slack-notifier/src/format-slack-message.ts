@@ -5,9 +5,9 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
-import { displayFields, singleLine } from '@cronwarden/core/plugin'
-import { neutralizeBackticks } from './escape.js'
-import { formatDuration, slackDate, utcText } from './format-time.js'
+import { displayFields, formatDuration, neutralizeBackticks, singleLine, utcTime } from '@cronwarden/core/plugin'
+import { escapeSlackText } from './escape.js'
+import { slackDate } from './format-time.js'
 import { SLACK_LIMITS } from './slack-limits.js'
 import type { ContextBlock, HeaderBlock, MrkdwnTextObject, SlackMessage } from './slack-message.js'
 import { fitEscaped } from './truncate.js'
@@ -115,7 +115,11 @@ function formatMissedRun(event: MissedRunEvent): SlackMessage {
   const what = 'missed its scheduled run'
   const grace = formatDuration(event.grace_ms)
   return {
-    text: fallback(`${ICONS.missed_run} `, event.job_name, ` ${what} at ${utcText(event.expected_at)}`),
+    text: fallback(
+      `${ICONS.missed_run} `,
+      event.job_name,
+      ` ${what} at ${escapeSlackText(utcTime(event.expected_at))}`,
+    ),
     blocks: [
       header(ICONS.missed_run, event.job_name, what),
       {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { parseRetryAfter } from './retry-after.js'
-import { createRetryPolicy, type RetryableFailure } from './retry-policy.js'
-import { abortedError, httpError, networkError, timeoutError } from './send-errors.js'
+import { createRetryRules, parseRetryAfter } from '@cronwarden/core/plugin'
+import type { SlackNotifierError } from './errors.js'
+import { abortedError, httpError, networkError, rateLimitedError, timeoutError } from './send-errors.js'
 import type { SlackMessage } from './slack-message.js'
 import { createWebhookRedactor } from './slack-redaction.js'
 
@@ -28,7 +28,7 @@ export async function postMessage(message: SlackMessage, options: PostOptions): 
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline
   const stopped = (attempts: number) =>
     options.signal?.aborted ? abortedError(options.signal, attempts) : timeoutError(options.timeoutMs, attempts)
-  const policy = createRetryPolicy(options)
+  const rules = createRetryRules(options)
   const body = JSON.stringify(message)
 
   for (let attempts = 1; ; attempts++) {
@@ -38,13 +38,23 @@ export async function postMessage(message: SlackMessage, options: PostOptions): 
     })
     if (failure === undefined) return
     if (signal.aborted) throw stopped(attempts)
-    const decision = policy(failure, remaining(options), attempts)
-    if ('fail' in decision) throw decision.fail
+    const decision = rules(failure, remaining(options))
+    if ('stop' in decision) {
+      throw failure.kind === 'unavailable' ? failure.error : rateLimitedError(decision.rateLimited ?? '', attempts)
+    }
     await sleep(decision.retryInMs, undefined, { signal }).catch(() => {
       throw stopped(attempts)
     })
   }
 }
+
+/**
+ * An attempt worth another one, for core's retry rules; a 5xx or network error carries what
+ * the send ends with if it is not retried. Slack sends no `Retry-After` with a 5xx.
+ */
+type SlackFailure =
+  | { kind: 'rate_limited'; retryAfterMs: number | undefined }
+  | { kind: 'unavailable'; retryAfterMs: undefined; error: SlackNotifierError }
 
 const HEADERS = { 'content-type': 'application/json', 'user-agent': 'cronwarden-slack-notifier' }
 
@@ -55,7 +65,7 @@ async function attempt(
   signal: AbortSignal,
   redact: (text: string) => string,
   attempts: number,
-): Promise<RetryableFailure | undefined> {
+): Promise<SlackFailure | undefined> {
   let response: Response
   try {
     // A redirect is refused (a network error), as @slack/webhook did: Slack's webhooks do not
@@ -63,7 +73,7 @@ async function attempt(
     response = await fetch(url, { method: 'POST', headers: HEADERS, body, signal, redirect: 'error' })
   } catch (error) {
     if (signal.aborted) throw error
-    return { kind: 'unavailable', error: networkError(error, redact, attempts) }
+    return { kind: 'unavailable', retryAfterMs: undefined, error: networkError(error, redact, attempts) }
   }
   // Slack answers with a short text ('ok', 'invalid_blocks'). Read to the end so the
   // connection can be reused; a connection cut meanwhile only loses that text.
@@ -73,7 +83,7 @@ async function attempt(
     return { kind: 'rate_limited', retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) }
   }
   const failure = httpError(response.status, text, redact, attempts)
-  if (response.status >= 500) return { kind: 'unavailable', error: failure }
+  if (response.status >= 500) return { kind: 'unavailable', retryAfterMs: undefined, error: failure }
   throw failure
 }
 

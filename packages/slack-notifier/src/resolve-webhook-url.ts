@@ -1,4 +1,4 @@
-import { describeError, redactError } from '@cronwarden/core/plugin'
+import { describeError, kindOf, redactError, untilAborted } from '@cronwarden/core/plugin'
 import { SlackNotifierError } from './errors.js'
 import { abortedError } from './send-errors.js'
 import { redactAnyUrl } from './slack-redaction.js'
@@ -24,7 +24,15 @@ export function resolveWebhookUrl(
     .then(webhookUrlFrom, (thrown: unknown) => {
       throw resolverFailure(thrown)
     })
-  return untilAborted(resolving, signal, timeoutMs)
+  // A resolver that hangs (a stuck database) must not outlive the send's time budget.
+  const deadline = AbortSignal.timeout(timeoutMs)
+  return untilAborted(resolving, signal ? AbortSignal.any([signal, deadline]) : deadline, () =>
+    signal?.aborted
+      ? abortedError(signal, 0)
+      : new SlackNotifierError(`The webhookUrl function did not settle within ${timeoutMs} ms (timeoutMs)`, {
+          code: 'timeout',
+        }),
+  )
 }
 
 export function isHttpUrl(value: string): boolean {
@@ -50,45 +58,4 @@ function webhookUrlFrom(value: unknown): string {
   const what =
     typeof value === 'string' ? 'a string that is not an http(s) URL (value not shown)' : `${kindOf(value)}, not a URL`
   throw new SlackNotifierError(`The webhookUrl function resolved to ${what}`, { code: 'webhook_url' })
-}
-
-/** What a value is, without reading it: `typeof` is the one look no Proxy can intercept. */
-function kindOf(value: unknown): string {
-  if (value === undefined || value === null) return String(value)
-  const type = typeof value
-  return type === 'object' ? 'an object' : `a ${type}`
-}
-
-/** A resolver that hangs (a stuck database) must not outlive the send's time budget. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup()
-      reject(
-        new SlackNotifierError(`The webhookUrl function did not settle within ${timeoutMs} ms (timeoutMs)`, {
-          code: 'timeout',
-        }),
-      )
-    }, timeoutMs)
-    const onAbort = () => {
-      cleanup()
-      if (signal) reject(abortedError(signal, 0))
-    }
-    const cleanup = () => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    }
-    if (signal?.aborted) return onAbort()
-    signal?.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => {
-        cleanup()
-        resolve(value)
-      },
-      (error: unknown) => {
-        cleanup()
-        reject(error)
-      },
-    )
-  })
 }

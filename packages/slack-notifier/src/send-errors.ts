@@ -1,4 +1,4 @@
-import { clipText, describeError, redactError } from '@cronwarden/core/plugin'
+import { clipText, counted, describeError, describeNetworkError, redactError } from '@cronwarden/core/plugin'
 import { SlackNotifierError } from './errors.js'
 
 /**
@@ -45,23 +45,23 @@ export function httpError(
 
 export function networkError(error: unknown, redact: (text: string) => string, attempts: number): SlackNotifierError {
   return new SlackNotifierError(
-    `Could not reach Slack: ${redact(describeNetworkError(error))} (${plural(attempts, 'attempt')})`,
+    `Could not reach Slack: ${redact(describeNetworkError(error))} (${counted(attempts, 'attempt')})`,
     { code: 'network_error', attempts, cause: redactError(error, redact) },
   )
 }
 
-/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND) is on its cause. */
-function describeNetworkError(error: unknown): string {
-  const message = describeError(error)
-  const cause = error instanceof Error ? error.cause : undefined
-  if (!(cause instanceof Error)) return message
-  const code = (cause as { code?: unknown }).code
-  return typeof code === 'string' ? `${message} (${code})` : `${message} (${describeError(cause)})`
+/** A 429 that was not retried; `why` comes from the retry rules ("a second time", ...). */
+export function rateLimitedError(why: string, attempts: number): SlackNotifierError {
+  return new SlackNotifierError(`Slack rate-limited the alert (HTTP 429) ${why}`, {
+    code: 'rate_limited',
+    status: 429,
+    attempts,
+  })
 }
 
 export function timeoutError(timeoutMs: number, attempts: number): SlackNotifierError {
   return new SlackNotifierError(
-    `Slack did not answer within ${timeoutMs} ms (timeoutMs, ${plural(attempts, 'attempt')})`,
+    `Slack did not answer within ${timeoutMs} ms (timeoutMs, ${counted(attempts, 'attempt')})`,
     { code: 'timeout', attempts },
   )
 }
@@ -74,8 +74,4 @@ export function abortedError(signal: AbortSignal, attempts: number): SlackNotifi
     // The caller's own reason (core's NotifyTimeoutError); it never held the URL.
     cause: reason,
   })
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

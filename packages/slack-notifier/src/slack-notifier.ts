@@ -1,5 +1,5 @@
 import type { AlertEvent, Notifier, NotifyContext } from '@cronwarden/core'
-import { parseOptions } from '@cronwarden/core/plugin'
+import { durationMs, MAX_TIMER_MS, parseOptions } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { formatSlackMessage } from './format-slack-message.js'
 import { postMessage } from './post-message.js'
@@ -22,8 +22,6 @@ export interface SlackNotifierOptions {
   retryDelayMs?: number
 }
 
-const MAX_TIMER_MS = 2_147_483_647
-
 // Never echo the value in a message: it is a secret.
 const webhookUrlSchema = z.custom<WebhookUrlSource>(
   (value) => typeof value === 'function' || (typeof value === 'string' && isHttpUrl(value)),
@@ -33,7 +31,7 @@ const webhookUrlSchema = z.custom<WebhookUrlSource>(
 const slackNotifierOptionsSchema = z.strictObject({
   webhookUrl: webhookUrlSchema,
   name: z.string().min(1).default('slack'),
-  timeoutMs: z.number().int().positive().max(MAX_TIMER_MS).default(4_000),
+  timeoutMs: durationMs().default(4_000),
   maxRetries: z.number().int().min(0).max(10).default(2),
   retryDelayMs: z.number().int().min(0).max(MAX_TIMER_MS).default(250),
 })

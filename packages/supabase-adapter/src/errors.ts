@@ -3,6 +3,10 @@ import { CronwardenError } from '@cronwarden/core'
 /** A Vault secret that is missing or unreadable. Never carries the secret's value. */
 export class VaultSecretError extends CronwardenError {
   override name = 'VaultSecretError'
+  /** Always `ERR_CRONWARDEN_VAULT_SECRET`. */
+  override get errorCode(): 'ERR_CRONWARDEN_VAULT_SECRET' {
+    return 'ERR_CRONWARDEN_VAULT_SECRET'
+  }
   /** The secret's name, as given to `vaultSecret` (never its value). */
   readonly secretName: string
 
@@ -15,6 +19,10 @@ export class VaultSecretError extends CronwardenError {
 /** A migration file that could not be applied; `cause` holds the database's error. */
 export class MigrationError extends CronwardenError {
   override name = 'MigrationError'
+  /** Always `ERR_CRONWARDEN_MIGRATION`. */
+  override get errorCode(): 'ERR_CRONWARDEN_MIGRATION' {
+    return 'ERR_CRONWARDEN_MIGRATION'
+  }
   /**
    * The version of the file that failed (1 for `0001_execution_log.sql`). Nothing of it was
    * applied; the files before it were, and later ones were not tried.

@@ -1,6 +1,5 @@
 import type { AlertEvent } from '@cronwarden/core'
-import { describeError, readSafely, redactError } from '@cronwarden/core/plugin'
-import { kindOf } from './awaiting-core-plugin.js'
+import { describeError, kindOf, readSafely, redactError } from '@cronwarden/core/plugin'
 import { formatDiscordMessage } from './discord-message.js'
 import { WebhookNotifierError } from './errors.js'
 import { checkHeaders, type HeaderRecord } from './headers.js'

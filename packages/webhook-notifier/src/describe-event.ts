@@ -5,8 +5,7 @@ import type {
   MissedRunEvent,
   RecoveredEvent,
 } from '@cronwarden/core'
-import { displayFields, singleLine } from '@cronwarden/core/plugin'
-import { formatDuration, utcTime } from './awaiting-core-plugin.js'
+import { displayFields, formatDuration, singleLine, utcTime } from '@cronwarden/core/plugin'
 import type { PagerDutySeverity } from './options.js'
 
 /** One labelled value of an alert; `at` marks a timestamp a channel may show in the reader's zone. */

@@ -1,5 +1,5 @@
 import type { AlertEvent } from '@cronwarden/core'
-import { neutralizeBackticks } from './awaiting-core-plugin.js'
+import { neutralizeBackticks } from '@cronwarden/core/plugin'
 import { describeEvent, type EventDescription, type Fact } from './describe-event.js'
 import { cutMarker, escapeDiscord, fitText } from './markdown-text.js'
 

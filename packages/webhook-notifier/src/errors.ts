@@ -42,6 +42,10 @@ export interface WebhookNotifierErrorDetails {
  */
 export class WebhookNotifierError extends CronwardenError {
   override name = 'WebhookNotifierError'
+  /** Always `ERR_CRONWARDEN_WEBHOOK_NOTIFIER`. */
+  override get errorCode(): 'ERR_CRONWARDEN_WEBHOOK_NOTIFIER' {
+    return 'ERR_CRONWARDEN_WEBHOOK_NOTIFIER'
+  }
   /** Why the send failed (`http_error`, `rate_limited`, `timeout`, ...); see `WebhookNotifierErrorCode`. */
   readonly code: WebhookNotifierErrorCode
   /** The HTTP status of the answer, for `http_error` and `rate_limited`; otherwise null. */

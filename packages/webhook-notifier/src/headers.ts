@@ -1,5 +1,4 @@
-import { readSafely } from '@cronwarden/core/plugin'
-import { kindOf } from './awaiting-core-plugin.js'
+import { kindOf, readSafely } from '@cronwarden/core/plugin'
 
 /** HTTP header names and values, as given in `headers` or returned by a `format` function. */
 export type HeaderRecord = Record<string, string>

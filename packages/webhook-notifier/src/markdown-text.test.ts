@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest'
-import { neutralizeBackticks } from './awaiting-core-plugin.js'
 import { cutMarker, escapeDiscord, escapeTeams, fitText } from './markdown-text.js'
 
 it('escapes Discord markup and mentions so they show as written', () => {
@@ -30,10 +29,6 @@ it("escapes Adaptive Cards' markdown and date functions, leaving Discord-only ch
     '\\*\\*b\\*\\* \\_i\\_ \\[l\\](u) \\{\\{DATE(2017-02-14T06:08:39Z, SHORT)}} @everyone ||x||',
   )
   expect(escapeTeams('- a\n1. b')).toBe('\\- a\n1\\. b')
-})
-
-it('replaces backticks with a look-alike, so nothing can close a code block', () => {
-  expect(neutralizeBackticks('```js\n`x`')).toBe('ˋˋˋjs\nˋxˋ')
 })
 
 it('returns text that fits as it is, escaped', () => {

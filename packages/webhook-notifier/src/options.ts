@@ -1,7 +1,6 @@
 import { type AlertEvent, type AlertEventType, alertEventSchema } from '@cronwarden/core'
-import { durationMs, MAX_TIMER_MS, nameSchema } from '@cronwarden/core/plugin'
+import { durationMs, kindOf, MAX_TIMER_MS, nameSchema } from '@cronwarden/core/plugin'
 import { z } from 'zod'
-import { kindOf } from './awaiting-core-plugin.js'
 import { checkHeaders, type HeaderRecord } from './headers.js'
 import type { Resolvable } from './resolve-source.js'
 

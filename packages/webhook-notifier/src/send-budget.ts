@@ -1,4 +1,4 @@
-import { describeError } from '@cronwarden/core/plugin'
+import { counted, describeError, untilAborted } from '@cronwarden/core/plugin'
 import { WebhookNotifierError } from './errors.js'
 
 /**
@@ -27,19 +27,13 @@ export function startBudget(timeoutMs: number, caller: AbortSignal | undefined, 
     signal,
     remainingMs: () => timeoutMs - (performance.now() - startedAt),
     stopped,
-    within: <T>(promise: Promise<T>, attempts = 0) =>
-      new Promise<T>((resolve, reject) => {
-        const onAbort = () => reject(stopped(attempts))
-        if (signal.aborted) return onAbort()
-        signal.addEventListener('abort', onAbort, { once: true })
-        promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject)
-      }),
+    within: <T>(promise: Promise<T>, attempts = 0) => untilAborted(promise, signal, () => stopped(attempts)),
   }
 }
 
 function timeoutError(timeoutMs: number, channel: string, attempts: number): WebhookNotifierError {
   return new WebhookNotifierError(
-    `The send to ${channel} did not finish within ${timeoutMs} ms (timeoutMs, ${plural(attempts, 'attempt')})`,
+    `The send to ${channel} did not finish within ${timeoutMs} ms (timeoutMs, ${counted(attempts, 'attempt')})`,
     { code: 'timeout', attempts },
   )
 }
@@ -52,8 +46,4 @@ function abortedError(caller: AbortSignal, channel: string, attempts: number): W
     attempts,
     cause: reason,
   })
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }

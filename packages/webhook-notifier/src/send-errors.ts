@@ -1,7 +1,5 @@
-import { clipText, redactError, singleLine } from '@cronwarden/core/plugin'
-import { describeNetworkError } from './awaiting-core-plugin.js'
+import { clipText, counted, describeNetworkError, redactError, singleLine } from '@cronwarden/core/plugin'
 import { WebhookNotifierError } from './errors.js'
-import { plural } from './send-budget.js'
 
 /**
  * The errors an attempt ends with, written from the status, the start of the answer and
@@ -41,7 +39,7 @@ export function networkError(
   attempts: number,
 ): WebhookNotifierError {
   return new WebhookNotifierError(
-    `Could not reach ${channel}: ${redact(describeNetworkError(error))} (${plural(attempts, 'attempt')})`,
+    `Could not reach ${channel}: ${redact(describeNetworkError(error))} (${counted(attempts, 'attempt')})`,
     { code: 'network_error', attempts, cause: redactError(error, redact) },
   )
 }

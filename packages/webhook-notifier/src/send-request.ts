@@ -1,5 +1,5 @@
+import { createRetryRules, parseRetryAfter, type RetryableFailure } from '@cronwarden/core/plugin'
 import ky, { isHTTPError } from 'ky'
-import { createRetryRules, parseRetryAfter, type RetryableFailure } from './awaiting-core-plugin.js'
 import type { WebhookNotifierError } from './errors.js'
 import type { SendBudget } from './send-budget.js'
 import { httpError, networkError, rateLimitedError } from './send-errors.js'

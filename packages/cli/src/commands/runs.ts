@@ -2,7 +2,7 @@ import type { DeliveryRecord, RunRecord } from '@cronwarden/core'
 import { boundCall, checkJobName } from '@cronwarden/core/plugin'
 import type { CommandContext } from '../context.js'
 import { UsageError } from '../errors.js'
-import { firstLine, formatDuration, formatTime } from '../format.js'
+import { durationOrDash, firstLine, timeOrDash } from '../format.js'
 import { renderStrip } from '../strip.js'
 
 /** The job's newest runs first, with each notifier's latest delivery per run. */
@@ -30,8 +30,8 @@ export async function runs(context: CommandContext, jobName: string, options: { 
     ['STATUS', 'STARTED', 'DURATION', 'ERROR', 'SUMMARY', 'DELIVERIES'],
     records.map((run) => [
       `${renderStrip([run.status], colors)} ${run.status}`,
-      formatTime(run.started_at),
-      formatDuration(run.duration_ms),
+      timeOrDash(run.started_at),
+      durationOrDash(run.duration_ms),
       firstLine(run.error_message, 60),
       run.summary === null ? '' : firstLine(JSON.stringify(run.summary), 40),
       describeDeliveries(run, colors),

@@ -3,7 +3,7 @@ import { hostname } from 'node:os'
 import type { ConsecutiveFailuresEvent } from '@cronwarden/core'
 import { dispatchEvent, redactUrls } from '@cronwarden/core/plugin'
 import { type CommandContext, requireNotifiers } from '../context.js'
-import { formatDuration } from '../format.js'
+import { durationOrDash } from '../format.js'
 
 /** The job name test alerts carry, so a channel's reader (or a filter) sees it is a test. */
 export const TEST_ALERT_JOB_NAME = 'cronwarden-test-alert'
@@ -62,7 +62,7 @@ export async function testAlert(context: CommandContext): Promise<number> {
     for (const outcome of outcomes) {
       out.line(
         outcome.status === 'delivered'
-          ? `${colors.green('✓')} ${outcome.notifier}: delivered in ${formatDuration(outcome.duration_ms)}`
+          ? `${colors.green('✓')} ${outcome.notifier}: delivered in ${durationOrDash(outcome.duration_ms)}`
           : `${colors.red('✗')} ${outcome.notifier}: ${outcome.status.replace('_', ' ')}: ${outcome.error}`,
       )
     }

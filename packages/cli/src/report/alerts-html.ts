@@ -1,5 +1,5 @@
 import type { AlertRecord, NotifierDeliveryState } from '@cronwarden/core'
-import { firstLine, formatTime } from '../format.js'
+import { firstLine, timeOrDash } from '../format.js'
 import { html, type SafeHtml } from './escape-html.js'
 
 /**
@@ -17,7 +17,7 @@ export function renderErrorText(message: string | null, max = 140): SafeHtml {
 export function renderAlertEntry(alert: AlertRecord): SafeHtml {
   return html`<div class="entry">
 <div><span class="event">${alert.event_type ?? 'not decided yet'}</span> <span class="pill ${alert.status}">${alert.status}</span>
-<span class="note">written ${formatTime(alert.created_at)}${alert.status === 'pending' ? `, expires ${formatTime(alert.expires_at)}` : ''}</span></div>
+<span class="note">written ${timeOrDash(alert.created_at)}${alert.status === 'pending' ? `, expires ${timeOrDash(alert.expires_at)}` : ''}</span></div>
 <ul class="notifiers">${alert.notifiers.map(renderNotifierState)}</ul>
 </div>`
 }
@@ -26,7 +26,7 @@ function renderNotifierState(state: NotifierDeliveryState): SafeHtml {
   const attempts = state.attempts === 1 ? '1 attempt' : `${state.attempts} attempts`
   const next =
     (state.status === 'pending' || state.status === 'failed') && state.next_attempt_at !== null
-      ? `, next try ${formatTime(state.next_attempt_at)}`
+      ? `, next try ${timeOrDash(state.next_attempt_at)}`
       : ''
   return html`<li><span class="pill ${state.status}">${state.status}</span> <b>${state.notifier}</b>
 <span class="note">${attempts}${next}</span> ${state.last_error === null ? '' : renderErrorText(state.last_error, 120)}</li>
@@ -39,7 +39,7 @@ export function renderOtherAlerts(alerts: readonly AlertRecord[]): SafeHtml {
 <thead><tr><th>Written</th><th>Run</th><th>Alert</th></tr></thead>
 <tbody>${alerts.map(
     (alert) =>
-      html`<tr><td>${formatTime(alert.created_at)}</td><td class="error">${alert.run_id}</td><td>${renderAlertEntry(alert)}</td></tr>`,
+      html`<tr><td>${timeOrDash(alert.created_at)}</td><td class="error">${alert.run_id}</td><td>${renderAlertEntry(alert)}</td></tr>`,
   )}</tbody>
 </table></div>`
 }

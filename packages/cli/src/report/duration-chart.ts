@@ -1,5 +1,5 @@
 import type { RunRecord } from '@cronwarden/core'
-import { formatDuration, formatTime } from '../format.js'
+import { durationOrDash, timeOrDash } from '../format.js'
 import { html, type SafeHtml } from './escape-html.js'
 import type { Incident } from './incidents.js'
 
@@ -85,12 +85,12 @@ export function renderDurationChart(input: DurationChartInput): SafeHtml {
   aria-label="${`Run durations of ${input.jobName}: ${successes.length} succeeded, ${failures.length} failed or abandoned`}">
 <g class="grid">${yTicks.map(
     (ms) => html`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${round(y(ms))}" y2="${round(y(ms))}"/>
-<text class="y-label" x="${MARGIN.left - 8}" y="${round(y(ms))}">${formatDuration(ms)}</text>`,
+<text class="y-label" x="${MARGIN.left - 8}" y="${round(y(ms))}">${durationOrDash(ms)}</text>`,
   )}</g>
 ${input.incidents.map(
   (incident) => html`<rect class="down" x="${round(x(Date.parse(incident.downSince)))}" y="${MARGIN.top}"
   width="${round(Math.max(2, x(incident.recoveredAt === null ? end : Date.parse(incident.recoveredAt)) - x(Date.parse(incident.downSince))))}"
-  height="${PLOT_HEIGHT}"><title>${`down since ${formatTime(incident.downSince)}${incident.recoveredAt === null ? ', still down' : `, recovered ${formatTime(incident.recoveredAt)}`}`}</title></rect>`,
+  height="${PLOT_HEIGHT}"><title>${`down since ${timeOrDash(incident.downSince)}${incident.recoveredAt === null ? ', still down' : `, recovered ${timeOrDash(incident.recoveredAt)}`}`}</title></rect>`,
 )}
 <g class="x-axis"><line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${bottom}" y2="${bottom}"/>${xTicks.map(
     (time, index) =>
@@ -119,7 +119,7 @@ export function niceStep(raw: number, steps: readonly number[]): number {
 
 function describePoint(run: RunRecord): string {
   const error = run.error_message === null ? '' : `: ${run.error_message.split(/\r?\n/, 1)[0]?.slice(0, 200)}`
-  return `${run.status}, ${formatTime(run.started_at)}, ${formatDuration(run.duration_ms)}${error}`
+  return `${run.status}, ${timeOrDash(run.started_at)}, ${durationOrDash(run.duration_ms)}${error}`
 }
 
 /**

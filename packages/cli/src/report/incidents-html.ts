@@ -1,4 +1,4 @@
-import { formatDuration, formatTime } from '../format.js'
+import { durationOrDash, timeOrDash } from '../format.js'
 import { renderAlertEntry, renderErrorText } from './alerts-html.js'
 import { html, type SafeHtml } from './escape-html.js'
 import type { Incident } from './incidents.js'
@@ -15,12 +15,12 @@ function renderIncident(incident: Incident, now: string): SafeHtml {
   const from = Date.parse(incident.downSince)
   const lasted =
     incident.recoveredAt === null
-      ? `${formatDuration(Math.max(0, Date.parse(now) - from))} so far`
-      : formatDuration(Date.parse(incident.recoveredAt) - from)
+      ? `${durationOrDash(Math.max(0, Date.parse(now) - from))} so far`
+      : durationOrDash(Date.parse(incident.recoveredAt) - from)
   const first = incident.failures[0]
   return html`<tr>
-<td>${incident.beganEarlier ? 'before ' : ''}${formatTime(incident.downSince)}</td>
-<td>${incident.recoveredAt === null ? html`<span class="pill down">still down</span>` : formatTime(incident.recoveredAt)}</td>
+<td>${incident.beganEarlier ? 'before ' : ''}${timeOrDash(incident.downSince)}</td>
+<td>${incident.recoveredAt === null ? html`<span class="pill down">still down</span>` : timeOrDash(incident.recoveredAt)}</td>
 <td>${incident.beganEarlier ? 'over ' : ''}${lasted}</td>
 <td>${incident.failures.length}${incident.beganEarlier ? ' (and earlier ones)' : ''}</td>
 <td>${first === undefined ? '' : renderErrorText(first.error_message)}</td>

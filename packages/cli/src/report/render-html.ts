@@ -1,6 +1,6 @@
 import type { RunRecord } from '@cronwarden/core'
 import { problemsOf } from '../commands/status.js'
-import { formatDuration, formatTime, formatTimeAgo } from '../format.js'
+import { durationOrDash, formatTimeAgo, timeOrDash } from '../format.js'
 import { renderOtherAlerts } from './alerts-html.js'
 import { renderDurationChart } from './duration-chart.js'
 import { html, type SafeHtml, trustedHtml } from './escape-html.js'
@@ -30,15 +30,15 @@ export function renderReportHtml(data: ReportData): string {
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="cronwarden report">
-<title>${`Job health · ${formatTime(data.generatedAt)}`}</title>
+<title>${`Job health · ${timeOrDash(data.generatedAt)}`}</title>
 <style>${trustedHtml(REPORT_STYLES)}</style>
 </head>
 <body>
 <div class="page">
 <header>
 <h1>Job health</h1>
-<p class="meta">Generated ${formatTime(data.generatedAt)} by <code>cronwarden report</code>. History: the last ${data.days} days
-(since ${formatTime(data.windowStart)}). Strips: the last ${data.recentRuns} runs. Times in UTC.</p>
+<p class="meta">Generated ${timeOrDash(data.generatedAt)} by <code>cronwarden report</code>. History: the last ${data.days} days
+(since ${timeOrDash(data.windowStart)}). Strips: the last ${data.recentRuns} runs. Times in UTC.</p>
 <ul class="tiles">
 <li><b>${data.jobs.length}</b> ${data.jobs.length === 1 ? 'job' : 'jobs'}</li>
 <li class="${down > 0 ? 'bad' : ''}"><b>${down}</b> ${down === 1 ? 'job down' : 'jobs down'}</li>
@@ -96,7 +96,7 @@ function renderJob(job: JobReport, index: number, data: ReportData): SafeHtml {
       ? '-'
       : health.running.map(
           (run) =>
-            html`<div>${`since ${formatTime(run.started_at)}${run.host === null ? '' : ` on ${run.host}`}`}</div>`,
+            html`<div>${`since ${timeOrDash(run.started_at)}${run.host === null ? '' : ` on ${run.host}`}`}</div>`,
         )
   }</dd></div>
 <div><dt>Alerts</dt><dd>${describeAlertCounts(health.alerts)}</dd></div>
@@ -161,7 +161,7 @@ function describeDurations(runs: readonly RunRecord[]): string {
     .sort((a, b) => a - b)
   if (durations.length === 0) return '-'
   const at = (share: number) => durations[Math.max(0, Math.ceil(share * durations.length) - 1)] ?? 0
-  return `median ${formatDuration(at(0.5))}, p95 ${formatDuration(at(0.95))}, max ${formatDuration(at(1))}`
+  return `median ${durationOrDash(at(0.5))}, p95 ${durationOrDash(at(0.95))}, max ${durationOrDash(at(1))}`
 }
 
 function sum(values: readonly number[]): number {

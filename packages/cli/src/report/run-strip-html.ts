@@ -1,5 +1,5 @@
 import type { JobHealthRecord } from '@cronwarden/supabase-adapter'
-import { formatDuration, formatTime } from '../format.js'
+import { durationOrDash, timeOrDash } from '../format.js'
 import { RUN_STATUSES, statusGlyph } from '../strip.js'
 import { html, type SafeHtml } from './escape-html.js'
 
@@ -8,7 +8,7 @@ export function renderRunStrip(runs: JobHealthRecord['recent_runs']): SafeHtml {
   if (runs.length === 0) return html`<p class="empty">No runs recorded.</p>`
   return html`<div class="strip">${runs.map(
     (run) =>
-      html`<span class="cell" data-status="${run.status}" title="${`${run.status} · ${formatTime(run.started_at)} · ${formatDuration(run.duration_ms)} · run ${run.run_id}`}">${statusGlyph(run.status)}</span>`,
+      html`<span class="cell" data-status="${run.status}" title="${`${run.status} · ${timeOrDash(run.started_at)} · ${durationOrDash(run.duration_ms)} · run ${run.run_id}`}">${statusGlyph(run.status)}</span>`,
   )}</div>`
 }
 

@@ -3,12 +3,20 @@
 // mean the same. For packages built on cronwarden (stores, notifiers) and their examples;
 // applications need only the main entry point.
 export { decideAlerts, decideEntry } from '../decide-alerts.js'
-export { describeError } from '../describe-error.js'
+export { describeError, describeNetworkError, kindOf } from '../describe-error.js'
 export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
+export { counted, formatDuration, utcTime } from '../human-text.js'
 export { checkUniqueNotifierNames, deliveryOptionsShape, notifierSchema } from '../options.js'
 export { parseOptions } from '../parse-options.js'
 export { readSafely } from '../read-safely.js'
 export { createRedactor, redactError, redactUrls } from '../redact.js'
+export {
+  createRetryRules,
+  parseRetryAfter,
+  type RetryableFailure,
+  type RetryDecision,
+  type RetryOptions,
+} from '../retry-rules.js'
 export {
   checkJobName,
   cleanJson,
@@ -19,7 +27,9 @@ export {
   displayText,
   hasControlCharacters,
   MAX_ERROR_MESSAGE_LENGTH,
+  neutralizeBackticks,
   singleLine,
 } from '../safe-text.js'
 export { durationMs, MAX_TIMER_MS, nameSchema } from '../schema-helpers.js'
 export { boundCall } from '../store-timeout.js'
+export { untilAborted } from '../until-aborted.js'

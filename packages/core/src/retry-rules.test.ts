@@ -1,26 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRetryRules, formatDuration, parseRetryAfter, utcTime } from './awaiting-core-plugin.js'
-
-it('writes durations in the largest sensible units', () => {
-  expect([0, 850, 5_000, 12_345, 60_000, 245_000, 1_800_000, 7_380_000, 97_200_000].map(formatDuration)).toEqual([
-    '0 ms',
-    '850 ms',
-    '5.0 s',
-    '12.3 s',
-    '1 min',
-    '4 min 5 s',
-    '30 min',
-    '2 h 3 min',
-    '1 d 3 h',
-  ])
-  expect(formatDuration(Number.NaN)).toBe('unknown')
-  expect(formatDuration(-1)).toBe('unknown')
-})
-
-it('writes timestamps in UTC, and other text as it is', () => {
-  expect(utcTime('2026-11-28T04:00:00+01:00')).toBe('2026-11-28 03:00:00 UTC')
-  expect(utcTime('yesterday')).toBe('yesterday')
-})
+import { createRetryRules, parseRetryAfter } from './retry-rules.js'
 
 it('reads Retry-After as seconds or an HTTP date', () => {
   const now = Date.parse('2026-11-28T03:00:00Z')
@@ -75,5 +54,18 @@ describe('retry rules', () => {
       stop: true,
       rateLimited: 'and asked to wait 30000 ms, more than the 1234 ms left',
     })
+  })
+
+  it('counts a 429 apart from the 5xx retries', () => {
+    const rules = createRetryRules({ maxRetries: 1, retryDelayMs: 100 })
+    expect(rules({ kind: 'rate_limited', retryAfterMs: 0 }, 10_000)).toEqual({ retryInMs: 0 })
+    // The first 5xx after the 429 still gets the first delay and a retry of its own.
+    expect(rules(unavailable, 10_000)).toEqual({ retryInMs: 100 })
+    expect(rules(unavailable, 10_000)).toEqual({ stop: true })
+  })
+
+  it("waits for a 503's Retry-After instead of the doubling delay", () => {
+    const rules = createRetryRules({ maxRetries: 2, retryDelayMs: 100 })
+    expect(rules({ kind: 'unavailable', retryAfterMs: 2_000 }, 10_000)).toEqual({ retryInMs: 2_000 })
   })
 })
