@@ -79,7 +79,8 @@ CREATE TABLE cronwarden.cron_alerts (
     claim_token uuid,
     claimed_until timestamp with time zone,
     next_attempt_at timestamp with time zone,
-    CONSTRAINT cron_alerts_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'expired'::text, 'no_event'::text])))
+    muted boolean DEFAULT false NOT NULL,
+    CONSTRAINT cron_alerts_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'delivered'::text, 'expired'::text, 'no_event'::text, 'muted'::text])))
 )
 WITH (fillfactor='90');
 
@@ -99,6 +100,7 @@ begin
     'created_at', cronwarden.epoch_ms(p_entry.created_at),
     'expires_at', cronwarden.epoch_ms(p_entry.expires_at),
     'expired', p_entry.expires_at <= p_now,
+    'muted', p_entry.muted,
     'subject', p_entry.subject,
     'policy', p_entry.policy,
     'notifiers', p_entry.notifiers,
@@ -137,9 +139,7 @@ begin
   v_now := date_trunc('milliseconds', clock_timestamp());
 
   -- This run id began already: the caller is retrying a begin whose connection died after
-  -- it was sent. Answer from the row that begin wrote, and change nothing. Under the lock,
-  -- so a first attempt still running is waited for. Runs it abandoned were written with
-  -- unclaimed entries and show in pending_alerts; they are not reported again.
+  -- it was sent. Answer from the row that begin wrote, and change nothing (see 0003).
   select status, started_at, holder_run_id, last_success_at into v_seen
   from cronwarden.cron_execution_logs where run_id = p_run_id and (job_name = p_job_name) is true;
   if found then
@@ -191,6 +191,8 @@ begin
       (run_id, job_name, status, started_at, finished_at, duration_ms, holder_run_id, host, last_success_at)
     values
       (p_run_id, p_job_name, 'skipped', v_now, v_now, 0, v_holder, p_host, v_last_success);
+    -- A holder means the job has its row (it counts the holder among its open runs).
+    update cronwarden.cron_job_state set last_run_at = greatest(last_run_at, v_now) where job_name = p_job_name;
   else
     insert into cronwarden.cron_execution_logs
       (run_id, job_name, status, exclusive, started_at, lease_expires_at, host, last_success_at)
@@ -201,11 +203,11 @@ begin
     -- least(): a clock stepped back must not put this run before the bound.
     if v_has_state then
       update cronwarden.cron_job_state
-      set open_runs = v_live + 1, open_since = least(v_oldest_live, v_now)
+      set open_runs = v_live + 1, open_since = least(v_oldest_live, v_now), last_run_at = greatest(last_run_at, v_now)
       where job_name = p_job_name;
     else
-      insert into cronwarden.cron_job_state (job_name, open_runs, open_since, updated_at)
-      values (p_job_name, 1, v_now, v_now);
+      insert into cronwarden.cron_job_state (job_name, open_runs, open_since, last_run_at, updated_at)
+      values (p_job_name, 1, v_now, v_now, v_now);
     end if;
   end if;
 
@@ -347,12 +349,14 @@ CREATE FUNCTION cronwarden.enqueue_alert(p_job_name text, p_run_id text, p_event
     AS $$
 declare
   v_now timestamptz;
+  v_muted_until timestamptz;
   v_alert jsonb;
 begin
   perform cronwarden.lock_job(p_job_name, 'enqueue_alert');
   v_now := date_trunc('milliseconds', clock_timestamp());
+  select muted_until into v_muted_until from cronwarden.cron_job_state where job_name = p_job_name;
   v_alert := cronwarden.write_alert(p_job_name, p_run_id,
-    jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true);
+    jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true, v_muted_until, null);
   perform cronwarden.count_pending_alert(p_job_name, v_now);
   return v_alert;
 end
@@ -385,6 +389,9 @@ declare
   v_count integer;
   v_down_since timestamptz;
   v_last_success timestamptz;
+  v_last_failure timestamptz;
+  v_muted_until timestamptz;
+  v_alert_muted_for timestamptz;
   v_end timestamptz;
   v_new_count integer;
   v_started timestamptz;
@@ -403,16 +410,15 @@ begin
   end if;
   perform cronwarden.lock_job(p_job_name, 'finish_run');
   v_now := date_trunc('milliseconds', clock_timestamp());
-  select consecutive_failure_count, down_since, last_success_at into v_count, v_down_since, v_last_success
+  select consecutive_failure_count, down_since, last_success_at, last_failure_at, muted_until, alert_muted_for
+  into v_count, v_down_since, v_last_success, v_last_failure, v_muted_until, v_alert_muted_for
   from cronwarden.cron_job_state where job_name = p_job_name;
   v_count := coalesce(v_count, 0);
   v_new_count := case when v_succeeded then 0 else v_count + 1 end;
   v_end := coalesce(p_finished_at, v_now);
 
   -- `(job_name = ...) is true` rather than `job_name = ...`: no index can serve it, so the
-  -- plan is always the primary key. PL/pgSQL caches a generic plan after a few calls; one
-  -- made while the table was nearly empty used the (job_name, started_at) index, and then
-  -- every finish read all of the job's runs (3.5 ms per run after 8,000 runs of one job).
+  -- plan is always the primary key (see 0001).
   update cronwarden.cron_execution_logs as log set
     status = p_status,
     finished_at = greatest(v_end, log.started_at),
@@ -437,6 +443,9 @@ begin
     consecutive_failure_count = v_new_count,
     last_success_at = v_new_last_success,
     down_since = v_new_down_since,
+    last_failure_at = case when v_succeeded then last_failure_at else v_finished end,
+    last_run_at = greatest(last_run_at, v_started),
+    alert_muted_for = case when v_succeeded then null else alert_muted_for end,
     updated_at = v_finished,
     -- Not below 0: pg_cron ingestion closes rows it inserted itself, without begin_run.
     open_runs = greatest(open_runs - 1, 0),
@@ -446,8 +455,10 @@ begin
   if not found then
     -- A job whose runs never went through begin_run (pg_cron ingestion) gets its row here.
     insert into cronwarden.cron_job_state
-      (job_name, consecutive_failure_count, last_success_at, down_since, pending_alerts, updated_at)
-    values (p_job_name, v_new_count, v_new_last_success, v_new_down_since, v_writes_alert::integer, v_finished);
+      (job_name, consecutive_failure_count, last_success_at, down_since, last_failure_at, last_run_at,
+       pending_alerts, updated_at)
+    values (p_job_name, v_new_count, v_new_last_success, v_new_down_since,
+            case when v_succeeded then null else v_finished end, v_started, v_writes_alert::integer, v_finished);
   end if;
 
   -- The transition as JSON for the store (StreakTransition), also the entry's subject.
@@ -462,14 +473,38 @@ begin
     'consecutive_failure_count', v_new_count,
     'last_success_at', cronwarden.epoch_ms(v_new_last_success),
     -- For a success: the start of the streak it ended.
-    'down_since', cronwarden.epoch_ms(case when v_succeeded then v_down_since else v_new_down_since end)
+    'down_since', cronwarden.epoch_ms(case when v_succeeded then v_down_since else v_new_down_since end),
+    -- For a success too: null, the streak is over.
+    'previous_failure_at', cronwarden.epoch_ms(case when v_count > 0 and not v_succeeded then v_last_failure end),
+    'missed', null
   );
   if v_writes_alert then
     v_alert := cronwarden.write_alert(p_job_name, p_run_id,
-      jsonb_build_object('kind', 'transition', 'transition', v_transition), p_alert, v_now, p_claim);
+      jsonb_build_object('kind', 'transition', 'transition', v_transition), p_alert, v_now, p_claim,
+      v_muted_until, v_alert_muted_for);
   end if;
   return jsonb_build_object('transition', v_transition, 'alert', v_alert);
 end
+$$;
+
+--
+-- Name: get_job(text); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.get_job(p_job_name text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select jsonb_build_object(
+    'job_name', job.job_name,
+    'consecutive_failure_count', job.consecutive_failure_count,
+    'down_since', cronwarden.epoch_ms(job.down_since),
+    'last_success_at', cronwarden.epoch_ms(job.last_success_at),
+    'last_run_at', cronwarden.epoch_ms(job.last_run_at),
+    'muted_until', cronwarden.epoch_ms(job.muted_until)
+  )
+  from cronwarden.cron_job_state as job
+  where job.job_name = p_job_name
 $$;
 
 --
@@ -689,6 +724,7 @@ CREATE FUNCTION cronwarden.job_health(p_jobs text[] DEFAULT NULL::text[], p_rece
       'consecutive_failure_count', job.consecutive_failure_count,
       'last_success_at', (extract(epoch from (job.last_success_at at time zone 'UTC')) * 1000)::bigint,
       'down_since', (extract(epoch from (job.down_since at time zone 'UTC')) * 1000)::bigint,
+      'muted_until', (extract(epoch from (job.muted_until at time zone 'UTC')) * 1000)::bigint,
       'running', running.runs,
       'pending', coalesce(pending.pending, 0),
       'failed', coalesce(pending.failed, 0),
@@ -814,6 +850,22 @@ end
 $$;
 
 --
+-- Name: mute_job(text, bigint); Type: FUNCTION; Schema: cronwarden; Owner: -
+--
+
+CREATE FUNCTION cronwarden.mute_job(p_job_name text, p_until_ms bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  perform cronwarden.lock_job(p_job_name, 'mute_job');
+  insert into cronwarden.cron_job_state (job_name, muted_until, updated_at)
+  values (p_job_name, to_timestamp(p_until_ms / 1000.0), date_trunc('milliseconds', clock_timestamp()))
+  on conflict (job_name) do update set muted_until = excluded.muted_until;
+end
+$$;
+
+--
 -- Name: pending_state(text, timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
 --
 
@@ -915,6 +967,10 @@ declare
   v_states jsonb;
   v_status text;
   v_next_ms bigint;
+  v_event_type text;
+  v_mutes_streak boolean := false;
+  v_reminded boolean := false;
+  v_down_since timestamptz;
 begin
   if p_alert_id is null or p_alert_id !~ '^[0-9]{1,18}$' then
     return;
@@ -927,6 +983,18 @@ begin
 
   v_states := v_entry.notifiers;
   for v_outcome in select value from jsonb_array_elements(v_outcomes) loop
+    v_event_type := coalesce(v_outcome->>'event_type', p_event_type);
+    -- Only the two outcomes that move the mark need to know whether they change anything.
+    if (v_outcome->>'status' = 'muted' and v_event_type in ('consecutive_failures', 'missed_run'))
+       or (v_outcome->>'status' = 'delivered' and v_event_type = 'still_failing') then
+      if exists (
+        select from jsonb_array_elements(v_states) as state
+        where state->>'notifier' = v_outcome->>'notifier' and state->>'status' in ('pending', 'failed')
+      ) then
+        v_mutes_streak := v_mutes_streak or v_outcome->>'status' = 'muted';
+        v_reminded := v_reminded or v_outcome->>'status' = 'delivered';
+      end if;
+    end if;
     select jsonb_agg(
       case
         when state->>'notifier' is distinct from v_outcome->>'notifier' or state->>'status' not in ('pending', 'failed')
@@ -936,8 +1004,8 @@ begin
           'attempts', (state->>'attempts')::integer + 1,
           'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
           'next_attempt_at', null)
-        when v_outcome->>'status' = 'expired' then state || jsonb_build_object(
-          'status', 'expired',
+        when v_outcome->>'status' in ('expired', 'muted') then state || jsonb_build_object(
+          'status', v_outcome->>'status',
           'last_attempt_at', cronwarden.epoch_ms(coalesce((v_outcome->>'attempted_at')::timestamptz, v_now)),
           'next_attempt_at', null)
         else state || jsonb_build_object(
@@ -966,6 +1034,9 @@ begin
     when v_next_ms is not null then 'pending'
     when not exists (select from jsonb_array_elements(v_states) as state where state->>'status' <> 'delivered')
       then 'delivered'
+    when not exists (
+      select from jsonb_array_elements(v_states) as state where state->>'status' not in ('delivered', 'muted'))
+      then 'muted'
     else 'expired'
   end;
 
@@ -998,6 +1069,16 @@ begin
     where run_id = v_entry.run_id;
   end if;
 
+  if (v_mutes_streak or v_reminded) and v_entry.subject->>'kind' = 'transition' then
+    v_down_since := to_timestamp((v_entry.subject->'transition'->>'down_since')::bigint / 1000.0);
+    if v_mutes_streak and v_down_since is not null then
+      update cronwarden.cron_job_state set alert_muted_for = v_down_since where job_name = v_entry.job_name;
+    elsif v_reminded then
+      update cronwarden.cron_job_state set alert_muted_for = null
+      where job_name = v_entry.job_name and alert_muted_for = v_down_since;
+    end if;
+  end if;
+
   if v_entry.status = 'pending' and v_status <> 'pending' then
     -- Relative, so it needs no job lock: nothing else writes the count absolutely.
     update cronwarden.cron_job_state set pending_alerts = greatest(pending_alerts - 1, 0)
@@ -1010,40 +1091,99 @@ $_$;
 -- Name: record_missed_run(text, text, bigint, bigint, text, jsonb, jsonb); Type: FUNCTION; Schema: cronwarden; Owner: -
 --
 
-CREATE FUNCTION cronwarden.record_missed_run(p_job_name text, p_run_id text, p_expected_at_ms bigint, p_detected_at_ms bigint, p_error_message text, p_event jsonb DEFAULT NULL::jsonb, p_alert jsonb DEFAULT NULL::jsonb) RETURNS jsonb
+CREATE FUNCTION cronwarden.record_missed_run(p_job_name text, p_run_id text, p_expected_at_ms bigint, p_detected_at_ms bigint, p_error_message text, p_missed jsonb, p_alert jsonb DEFAULT NULL::jsonb) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
+  v_expected timestamptz := to_timestamp(p_expected_at_ms / 1000.0);
+  v_detected timestamptz := to_timestamp(p_detected_at_ms / 1000.0);
   v_now timestamptz;
+  v_has_state boolean;
+  v_count integer;
+  v_down_since timestamptz;
+  v_last_success timestamptz;
+  v_last_failure timestamptz;
+  v_muted_until timestamptz;
+  v_alert_muted_for timestamptz;
+  v_new_count integer;
+  v_new_down_since timestamptz;
+  v_error text;
+  v_transition jsonb;
   v_alert jsonb;
 begin
-  if p_alert is not null then
-    perform cronwarden.lock_job(p_job_name, 'record_missed_run');
+  if jsonb_typeof(p_missed) is distinct from 'object' then
+    raise exception 'record_missed_run: p_missed must be {"schedule", "timezone", "last_run_at"}, got %', p_missed
+      using errcode = '22023';
   end if;
+  perform cronwarden.lock_job(p_job_name, 'record_missed_run');
+  v_now := date_trunc('milliseconds', clock_timestamp());
+  select true, consecutive_failure_count, down_since, last_success_at, last_failure_at, muted_until, alert_muted_for
+  into v_has_state, v_count, v_down_since, v_last_success, v_last_failure, v_muted_until, v_alert_muted_for
+  from cronwarden.cron_job_state where job_name = p_job_name;
+  v_count := coalesce(v_count, 0);
+  v_new_count := v_count + 1;
+  v_new_down_since := case when v_count = 0 then v_expected else v_down_since end;
+
   insert into cronwarden.cron_execution_logs
-    (run_id, job_name, status, started_at, finished_at, duration_ms, error_message, last_success_at)
+    (run_id, job_name, status, started_at, finished_at, duration_ms, error_message, consecutive_failure_count,
+     last_success_at)
   values (
     p_run_id,
     p_job_name,
     'missed',
-    to_timestamp(p_expected_at_ms / 1000.0),
-    to_timestamp(p_detected_at_ms / 1000.0),
-    null,
+    v_expected,
+    v_detected,
+    p_detected_at_ms - p_expected_at_ms,
     cronwarden.clip_error(p_error_message),
-    (select last_success_at from cronwarden.cron_job_state where job_name = p_job_name)
+    v_new_count,
+    v_last_success
   )
-  on conflict (run_id) do nothing;
+  on conflict (run_id) do nothing
+  returning error_message into v_error;
   if not found then
-    return jsonb_build_object('created', false, 'alert', null);
+    return jsonb_build_object('created', false, 'transition', null, 'alert', null);
   end if;
+
+  if v_has_state then
+    update cronwarden.cron_job_state set
+      consecutive_failure_count = v_new_count,
+      down_since = v_new_down_since,
+      last_failure_at = v_detected,
+      updated_at = v_now,
+      pending_alerts = pending_alerts + (p_alert is not null)::integer
+    where job_name = p_job_name;
+  else
+    insert into cronwarden.cron_job_state
+      (job_name, consecutive_failure_count, down_since, last_failure_at, pending_alerts, updated_at)
+    values (p_job_name, v_new_count, v_new_down_since, v_detected, (p_alert is not null)::integer, v_now);
+  end if;
+
+  v_transition := jsonb_build_object(
+    'run_id', p_run_id,
+    'status', 'missed',
+    'started_at', cronwarden.epoch_ms(v_expected),
+    'finished_at', cronwarden.epoch_ms(v_detected),
+    'duration_ms', p_detected_at_ms - p_expected_at_ms,
+    'error_message', v_error,
+    'previous_failure_count', v_count,
+    'consecutive_failure_count', v_new_count,
+    'last_success_at', cronwarden.epoch_ms(v_last_success),
+    'down_since', cronwarden.epoch_ms(v_new_down_since),
+    'previous_failure_at', cronwarden.epoch_ms(case when v_count > 0 then v_last_failure end),
+    -- Rebuilt from the known fields, so nothing else the caller sent reaches the entry.
+    'missed', jsonb_build_object(
+      'schedule', p_missed->>'schedule',
+      'timezone', p_missed->>'timezone',
+      'last_run_at', (p_missed->>'last_run_at')::bigint
+    )
+  );
   if p_alert is not null then
-    v_now := date_trunc('milliseconds', clock_timestamp());
     v_alert := cronwarden.write_alert(p_job_name, p_run_id,
-      jsonb_build_object('kind', 'event', 'event', p_event), p_alert, v_now, true);
-    perform cronwarden.count_pending_alert(p_job_name, v_now);
+      jsonb_build_object('kind', 'transition', 'transition', v_transition), p_alert, v_now, true,
+      v_muted_until, v_alert_muted_for);
   end if;
-  return jsonb_build_object('created', true, 'alert', v_alert);
+  return jsonb_build_object('created', true, 'transition', v_transition, 'alert', v_alert);
 end
 $$;
 
@@ -1083,15 +1223,16 @@ CREATE FUNCTION cronwarden.track_pg_net(p_request_id bigint) RETURNS bigint
 $$;
 
 --
--- Name: write_alert(text, text, jsonb, jsonb, timestamp with time zone, boolean); Type: FUNCTION; Schema: cronwarden; Owner: -
+-- Name: write_alert(text, text, jsonb, jsonb, timestamp with time zone, boolean, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: cronwarden; Owner: -
 --
 
-CREATE FUNCTION cronwarden.write_alert(p_job_name text, p_run_id text, p_subject jsonb, p_alert jsonb, p_now timestamp with time zone, p_claimed boolean) RETURNS jsonb
+CREATE FUNCTION cronwarden.write_alert(p_job_name text, p_run_id text, p_subject jsonb, p_alert jsonb, p_now timestamp with time zone, p_claimed boolean, p_muted_until timestamp with time zone, p_alert_muted_for timestamp with time zone) RETURNS jsonb
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
   v_owed jsonb := '[]';
+  v_muted boolean;
   v_written jsonb;
 begin
   -- A loop of simple expressions rather than an aggregate over jsonb_array_elements: each
@@ -1099,8 +1240,12 @@ begin
   for i in 0 .. jsonb_array_length(p_alert->'notifiers') - 1 loop
     v_owed := v_owed || jsonb_build_array(cronwarden.pending_state(p_alert->'notifiers'->>i, p_now));
   end loop;
+  v_muted := coalesce(p_muted_until > p_now, false)
+    or coalesce(p_subject->'transition'->>'status' = 'succeeded'
+                and (p_subject->'transition'->>'down_since')::bigint = cronwarden.epoch_ms(p_alert_muted_for), false);
   insert into cronwarden.cron_alerts
-    (job_name, run_id, created_at, expires_at, subject, policy, notifiers, claim_token, claimed_until, next_attempt_at)
+    (job_name, run_id, created_at, expires_at, subject, policy, notifiers, claim_token, claimed_until, next_attempt_at,
+     muted)
   values (
     p_job_name,
     p_run_id,
@@ -1110,17 +1255,20 @@ begin
     -- Rebuilt rather than copied, so a malformed spec fails here and not in every dispatcher.
     jsonb_build_object(
       'failureThreshold', (p_alert->'policy'->>'failureThreshold')::integer,
-      'notifyOnRecovery', (p_alert->'policy'->>'notifyOnRecovery')::boolean
+      'notifyOnRecovery', (p_alert->'policy'->>'notifyOnRecovery')::boolean,
+      'realertEveryMs', (p_alert->'policy'->>'realertEveryMs')::bigint
     ),
     v_owed,
     case when p_claimed then gen_random_uuid() end,
     case when p_claimed then p_now + (p_alert->>'claimMs')::bigint * interval '1 millisecond' end,
-    p_now
+    p_now,
+    v_muted
   )
   returning jsonb_build_object(
     'alert_id', alert_id::text,
     'created_at', cronwarden.epoch_ms(created_at),
-    'claim_token', claim_token::text
+    'claim_token', claim_token::text,
+    'muted', muted
   ) into v_written;
   return v_written;
 end
@@ -1190,6 +1338,10 @@ CREATE TABLE cronwarden.cron_job_state (
     open_since timestamp with time zone,
     pending_alerts integer DEFAULT 0 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_run_at timestamp with time zone,
+    last_failure_at timestamp with time zone,
+    muted_until timestamp with time zone,
+    alert_muted_for timestamp with time zone,
     CONSTRAINT cron_job_state_consecutive_failure_count_check CHECK ((consecutive_failure_count >= 0))
 )
 WITH (fillfactor='50');
@@ -1211,6 +1363,30 @@ COMMENT ON COLUMN cronwarden.cron_job_state.open_since IS 'No running run of thi
 --
 
 COMMENT ON COLUMN cronwarden.cron_job_state.pending_alerts IS 'Alert entries of this job with status pending: +1 when one is written, -1 when it settles.';
+
+--
+-- Name: COLUMN cron_job_state.last_run_at; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.last_run_at IS 'Start of the job''s latest begun run (skipped ones included, missed times not): what the missed-run check compares schedules with.';
+
+--
+-- Name: COLUMN cron_job_state.last_failure_at; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.last_failure_at IS 'When the job''s latest failure (failed, abandoned or missed) closed: a transition''s previous_failure_at, from which reminders are decided.';
+
+--
+-- Name: COLUMN cron_job_state.muted_until; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.muted_until IS 'Alert entries written before this time are written muted: recorded, never sent. Null when not muted.';
+
+--
+-- Name: COLUMN cron_job_state.alert_muted_for; Type: COMMENT; Schema: cronwarden; Owner: -
+--
+
+COMMENT ON COLUMN cronwarden.cron_job_state.alert_muted_for IS 'down_since of the streak whose alert was recorded muted: the success ending that streak is muted too.';
 
 --
 -- Name: pg_cron_cursor; Type: TABLE; Schema: cronwarden; Owner: -

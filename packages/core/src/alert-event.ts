@@ -83,7 +83,10 @@ export const recoveredEventSchema = z.object({
 
 /** Validates a `missed_run` event that crossed a wire; unknown fields are dropped. */
 export const missedRunEventSchema = z.object({
-  /** A scheduled time passed with no run: one event per missed time, however often checked. */
+  /**
+   * The streak reached the threshold at a scheduled time with no run: sent once per streak,
+   * like `consecutive_failures`, by the missed time that brought it there.
+   */
   type: z.literal('missed_run'),
   ...eventBase,
   /** The scheduled time at which no run started. */
@@ -96,10 +99,41 @@ export const missedRunEventSchema = z.object({
   grace_ms: count,
   /** The start of the last run seen before the missed time; null if none was ever seen. */
   last_run_at: timestamp.nullable(),
-  /** The job's last success as of its last run (ISO 8601); null when there is none. */
+  /** The job's last success (ISO 8601); null when there is none. */
   last_success_at: timestamp.nullable(),
-  /** The first missed time since the last run: one incident, until a run happens. */
+  /** Failed runs and missed times in a row, this one included: always `threshold`. */
+  consecutive_failure_count: count.min(1),
+  /** The `failureThreshold` the event was decided under. */
+  threshold: count.min(1),
+  /**
+   * When the streak's first failure happened (a failed run's start, or a missed scheduled
+   * time). With `job_name` it names the incident.
+   */
   down_since: timestamp,
+})
+
+/** Validates a `still_failing` event that crossed a wire; unknown fields are dropped. */
+export const stillFailingEventSchema = z.object({
+  /**
+   * A reminder, only with `realertEveryMs`: the streak that alerted is still open. At most
+   * one per interval, on the first failure or missed time after each interval.
+   */
+  type: z.literal('still_failing'),
+  ...eventBase,
+  /** The latest failure's error, as stored (for a missed time, why it was missed). */
+  error_message: z.string(),
+  /** Failed runs and missed times in a row so far, this one included. */
+  consecutive_failure_count: count.min(1),
+  /** The `failureThreshold` the streak alerted at. */
+  threshold: count.min(1),
+  /** The incident's first failure (ISO 8601): the `down_since` of the alert it follows up. */
+  down_since: timestamp,
+  /** How long the job has been down at this failure, in milliseconds. */
+  down_for_ms: count,
+  /** The job's last success (ISO 8601); null if it never succeeded. */
+  last_success_at: timestamp.nullable(),
+  /** The `realertEveryMs` the reminder was decided under. */
+  realert_every_ms: count.min(1),
 })
 
 /**
@@ -111,6 +145,7 @@ export const alertEventSchema = z.discriminatedUnion('type', [
   longRunningEventSchema,
   recoveredEventSchema,
   missedRunEventSchema,
+  stillFailingEventSchema,
 ])
 
 /** The job failed `threshold` times in a row: the alert the streak exists for. */
@@ -119,8 +154,10 @@ export type ConsecutiveFailuresEvent = z.infer<typeof consecutiveFailuresEventSc
 export type LongRunningEvent = z.infer<typeof longRunningEventSchema>
 /** A success ended a streak that had alerted. */
 export type RecoveredEvent = z.infer<typeof recoveredEventSchema>
-/** A scheduled time passed and no run started within its grace period. */
+/** The streak reached the threshold at a scheduled time that passed with no run. */
 export type MissedRunEvent = z.infer<typeof missedRunEventSchema>
+/** A reminder that a streak which alerted is still open (only with `realertEveryMs`). */
+export type StillFailingEvent = z.infer<typeof stillFailingEventSchema>
 /**
  * What a notifier is asked to send; switch on `type`. Fields are snake_case and times are
  * ISO 8601 strings, since events cross wires (webhook JSON, log lines, table rows).

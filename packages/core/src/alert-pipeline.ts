@@ -87,11 +87,27 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     })
   }
 
+  // Recorded with its event on the run, never sent; unmuting later does not replay it.
+  const mute = (alert: PendingAlert, event: AlertEvent, open: NotifierDeliveryState[]): AlertDeliveryOutcome[] => {
+    logger.info('alert muted; recorded, not sent', { job_name: alert.jobName, run_id: alert.runId, event })
+    const at = now().toISOString()
+    return open.map((state) => ({
+      notifier: state.notifier,
+      event_type: event.type,
+      status: 'muted',
+      error_message: null,
+      attempted_at: at,
+      duration_ms: 0,
+      retryAfterMs: null,
+    }))
+  }
+
   const settle = async (alert: PendingAlert): Promise<AlertEvent | null> => {
     const event = decideEntry(alert)
     const open = alert.notifiers.filter((state) => state.status === 'pending' || state.status === 'failed')
     let outcomes: AlertDeliveryOutcome[] = []
-    if (event && alert.expired) outcomes = expire(alert, event, open)
+    if (event && alert.muted) outcomes = mute(alert, event, open)
+    else if (event && alert.expired) outcomes = expire(alert, event, open)
     else if (event) outcomes = await send(event, open)
     try {
       await store.recordAlertOutcome({

@@ -2,14 +2,20 @@ import { Cron } from 'croner'
 import { z } from 'zod'
 import type { AlertEvent } from './alert-event.js'
 import { createAlertPipeline } from './alert-pipeline.js'
-import { missedRunEvent } from './decide-alerts.js'
+import { decideAlerts } from './decide-alerts.js'
 import { StoreError } from './errors.js'
 import type { Logger } from './logger.js'
-import { checkUniqueNotifierNames, DEFAULT_POLICY, deliveryOptionsShape, STORE_METHODS } from './options.js'
+import {
+  checkUniqueNotifierNames,
+  DEFAULT_POLICY,
+  deliveryOptionsShape,
+  realertSchema,
+  STORE_METHODS,
+} from './options.js'
 import { parseOptions } from './parse-options.js'
-import type { ExecutionLogStore, Notifier, RunRecord } from './ports.js'
+import type { ExecutionLogStore, JobRecord, Notifier } from './ports.js'
 import { resolveRuntime } from './runtime.js'
-import { durationMs, nameSchema, objectWithMethods } from './schema-helpers.js'
+import { durationMs, nameSchema, objectWithMethods, schemaMatches } from './schema-helpers.js'
 
 /** A job whose schedule is known, so a time at which it did not run can be noticed. */
 export interface ScheduledJob {
@@ -23,6 +29,13 @@ export interface ScheduledJob {
   graceMs?: number
   /** Before the job's first run, scheduled times after this are expected. Default: none. */
   since?: Date
+  /**
+   * The streak length that alerts: give the job wrapper's `failureThreshold`, since missed
+   * times and failed runs count in one streak. Default 2.
+   */
+  failureThreshold?: number
+  /** Give the job wrapper's `realertEveryMs`, for the same reason. Default none. */
+  realertEveryMs?: number | null
 }
 
 /** Options of `checkMissedRuns`; unknown keys are an error. */
@@ -44,8 +57,8 @@ export interface CheckMissedRunsOptions {
   alertTtlMs?: number
   /** Wait before retrying a failed notifier; doubles per attempt, up to 1 h. Default 30 000. */
   retryDelayMs?: number
-  /** At most this many missed times are reported per job and check (the newest). Default 50. */
-  maxEventsPerJob?: number
+  /** At most this many missed times are recorded per job and check (the newest). Default 50. */
+  maxMissedPerJob?: number
   /** Where deliveries and the check's own failures are logged. Default: JSON lines. */
   logger?: Logger
   /**
@@ -71,6 +84,8 @@ const scheduledJobSchema = z
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Oslo').default('UTC'),
     graceMs: durationMs().default(5 * 60_000),
     since: z.date().optional(),
+    failureThreshold: z.number().int().min(1).default(DEFAULT_POLICY.failureThreshold),
+    realertEveryMs: realertSchema,
   })
   .superRefine((job, ctx) => {
     try {
@@ -89,24 +104,36 @@ const checkMissedRunsOptionsSchema = z
     store: objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore'),
     jobs: z.array(scheduledJobSchema).min(1),
     ...deliveryOptionsShape,
-    maxEventsPerJob: z.number().int().min(1).max(1_000).default(50),
+    maxMissedPerJob: z.number().int().min(1).max(1_000).default(50),
   })
   .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
 
-/** Rows read to find the last run; missed rows in between are skipped over. */
-const LOOKBACK_ROWS = 200
+schemaMatches<typeof scheduledJobSchema, ScheduledJob>(true)
+schemaMatches<typeof checkMissedRunsOptionsSchema, CheckMissedRunsOptions>(true)
+
+/** What one `checkMissedRuns` call did. */
+export interface MissedRunCheckResult {
+  /** Missed times this call recorded (each counted in its job's streak). */
+  recorded: number
+  /**
+   * Events at least one notifier accepted during this call: entries earlier checks left
+   * undelivered first, then what this call's missed times decided, oldest first.
+   */
+  events: AlertEvent[]
+}
 
 /**
  * The dead man's switch: for each job, the scheduled times after its last run that are more
  * than `graceMs` old had no run. Each such time is recorded once as a `missed` row (its id
- * derives from the job and the time, so concurrent or repeated checks agree) and produces one
- * `missed_run` event — one per missed time, never one per check. A run ends the incident:
- * times before it are never reported. Call it every minute or so (setInterval, pg_cron + an
- * Edge Function, a worker). Each event is written with its missed row and delivered like
- * every alert; the check first finishes what earlier checks of these jobs left undelivered.
- * Returns the earlier events it delivered, then the missed times it found.
+ * derives from the job and the time, so concurrent or repeated checks agree) and counts in
+ * the job's failure streak like a failed run. So a job that stops alerts once, as
+ * `missed_run`, when its streak reaches `failureThreshold` (the second missed time by
+ * default), however many times it then misses; its next success ends the incident (and may
+ * announce the recovery). Call it every minute or so (setInterval, pg_cron + an Edge
+ * Function, a worker). Each decision is written with its missed row and delivered like every
+ * alert; the check first finishes what earlier checks of these jobs left undelivered.
  */
-export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<AlertEvent[]> {
+export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<MissedRunCheckResult> {
   const parsed = parseOptions(checkMissedRunsOptionsSchema, input, 'checkMissedRuns options')
   const options = { ...parsed, ...resolveRuntime(parsed) }
   const { logger, now } = options
@@ -114,65 +141,58 @@ export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<Al
     ...options,
     reportInternal: (error) => logger.error('cronwarden internal error', { error }),
   })
-  // Missed times are not decided by a streak policy; the entry carries the default one.
-  const alert = pipeline.spec(DEFAULT_POLICY)
   const jobNames = options.jobs.map((job) => job.jobName)
-  const sent: AlertEvent[] = await pipeline.deliverPending(jobNames, Number.POSITIVE_INFINITY).catch((error: Error) => {
-    logger.error('missed-run check could not deliver earlier alerts', { error })
-    return []
-  })
+  const events: AlertEvent[] = await pipeline
+    .deliverPending(jobNames, Number.POSITIVE_INFINITY)
+    .catch((error: Error) => {
+      logger.error('missed-run check could not deliver earlier alerts', { error })
+      return []
+    })
+  let recorded = 0
   for (const job of options.jobs) {
-    let rows: RunRecord[]
+    let state: JobRecord | null
     try {
-      rows = await options.store.listRuns(job.jobName, { limit: LOOKBACK_ROWS })
+      state = await options.store.getJob({ jobName: job.jobName })
     } catch (cause) {
-      logger.error('missed-run check could not read the log', {
+      logger.error('missed-run check could not read the job', {
         job_name: job.jobName,
-        error: new StoreError('listRuns', { cause }),
+        error: new StoreError('getJob', { cause }),
       })
       continue
     }
-    const lastRun = rows.find((row) => row.status !== 'missed')
-    const reference = lastRun ? new Date(lastRun.started_at) : job.since
+    const lastRunAt = state?.last_run_at ? new Date(state.last_run_at) : null
+    const reference = lastRunAt ?? job.since
     if (!reference) continue // Never ran and no `since`: nothing is expected yet.
 
-    const checkedAt = now()
     const cron = new Cron(job.schedule, { timezone: job.timezone, paused: true })
-    const missed = missedTimes(cron, reference, new Date(checkedAt.getTime() - job.graceMs), options.maxEventsPerJob)
-    const downSince = cron.nextRun(reference)
-    if (missed.length === 0 || !downSince) continue
-
+    const missed = missedTimes(cron, reference, new Date(now().getTime() - job.graceMs), options.maxMissedPerJob)
+    const policy = {
+      failureThreshold: job.failureThreshold,
+      notifyOnRecovery: DEFAULT_POLICY.notifyOnRecovery,
+      realertEveryMs: job.realertEveryMs,
+    }
+    const alert = pipeline.spec(policy)
     for (const expectedAt of missed) {
-      const runId = `missed:${job.jobName}:${expectedAt.toISOString()}`
-      const detectedAt = new Date(expectedAt.getTime() + job.graceMs)
-      const event = missedRunEvent({
-        jobName: job.jobName,
-        runId,
-        expectedAt,
-        schedule: job.schedule,
-        timezone: job.timezone,
-        graceMs: job.graceMs,
-        lastRunAt: lastRun?.started_at ?? null,
-        lastSuccessAt: lastRun?.last_success_at ?? null,
-        downSince,
-        now: now(),
-      })
       try {
-        const recorded = await options.store.recordMissedRun({
+        const result = await options.store.recordMissedRun({
           jobName: job.jobName,
-          runId,
+          runId: `missed:${job.jobName}:${expectedAt.toISOString()}`,
           expectedAt,
-          detectedAt,
+          detectedAt: new Date(expectedAt.getTime() + job.graceMs),
           errorMessage: `No run started within ${job.graceMs} ms of ${expectedAt.toISOString()} (${job.schedule}, ${job.timezone})`,
-          event,
+          missed: { schedule: job.schedule, timezone: job.timezone, lastRunAt },
           alert,
         })
-        // Reported before, by this or another checker, when not created.
-        if (!recorded.created) continue // Reported before, by this or another checker.
-        sent.push(event)
+        if (!result.created) continue // Recorded before, by this or another checker.
+        recorded += 1
+        if (!result.alert) {
+          const decided = result.transition && decideAlerts(result.transition, policy, now())
+          if (decided) logger.warn('alert decided but no notifiers are configured', { event: decided })
+          continue
+        }
         // One at a time, oldest first: a long outage must not burst a channel's rate limit.
-        if (recorded.alert) await pipeline.deliver(recorded.alert)
-        else logger.warn('alert decided but no notifiers are configured', { event })
+        const event = await pipeline.deliver(result.alert)
+        if (event) events.push(event)
       } catch (cause) {
         logger.error('missed-run check could not record a missed run', {
           job_name: job.jobName,
@@ -181,7 +201,7 @@ export async function checkMissedRuns(input: CheckMissedRunsOptions): Promise<Al
       }
     }
   }
-  return sent
+  return { recorded, events }
 }
 
 /**

@@ -18,11 +18,13 @@ function failure(count: number, overrides: Partial<StreakTransition> = {}): Stre
     consecutiveFailureCount: count,
     lastSuccessAt: null,
     downSince: at(1),
+    previousFailureAt: count > 1 ? at(count) : null,
+    missed: null,
     ...overrides,
   }
 }
 
-const policy = { failureThreshold: 2, notifyOnRecovery: true }
+const policy = { failureThreshold: 2, notifyOnRecovery: true, realertEveryMs: null }
 
 describe('decideAlerts', () => {
   it('alerts only when the count equals the threshold', () => {
@@ -82,6 +84,96 @@ describe('decideAlerts', () => {
   })
 })
 
+describe('decideAlerts: missed times in the streak', () => {
+  const missedTime = (count: number, overrides: Partial<StreakTransition> = {}): StreakTransition =>
+    failure(count, {
+      runId: `missed:job:${at(count).toISOString()}`,
+      status: 'missed',
+      errorMessage: 'No run started within 60000 ms',
+      missed: { schedule: '* * * * *', timezone: 'UTC', lastRunAt: at(0) },
+      ...overrides,
+    })
+
+  it('alerts once, as missed_run, when a missed time reaches the threshold', () => {
+    const decided = [1, 2, 3, 4, 5].map((count) => decideAlerts(missedTime(count), policy, at(30))?.type ?? null)
+    expect(decided).toEqual([null, 'missed_run', null, null, null])
+    expect(alertEventSchema.parse(decideAlerts(missedTime(2, { lastSuccessAt: at(0) }), policy, at(30)))).toEqual({
+      type: 'missed_run',
+      job_name: 'job',
+      run_id: `missed:job:${at(2).toISOString()}`,
+      occurred_at: at(30).toISOString(),
+      expected_at: at(2).toISOString(),
+      schedule: '* * * * *',
+      timezone: 'UTC',
+      grace_ms: 60_000,
+      last_run_at: at(0).toISOString(),
+      last_success_at: at(0).toISOString(),
+      consecutive_failure_count: 2,
+      threshold: 2,
+      down_since: at(1).toISOString(),
+    })
+  })
+
+  it('mixes with failed runs in one streak: whichever reaches the threshold alerts, once', () => {
+    // failed, missed → missed_run; missed, failed → consecutive_failures; then nothing more.
+    expect(decideAlerts(missedTime(2), policy, at(30))?.type).toBe('missed_run')
+    expect(decideAlerts(failure(2), policy, at(30))?.type).toBe('consecutive_failures')
+    expect(decideAlerts(failure(3), policy, at(30))).toBeNull()
+    expect(decideAlerts(missedTime(3), policy, at(30))).toBeNull()
+  })
+})
+
+describe('decideAlerts: reminders (realertEveryMs)', () => {
+  const hour = 3_600_000
+  const hourly = { ...policy, realertEveryMs: 24 * hour }
+  const down = new Date(Date.UTC(2026, 0, 1, 0))
+  const plus = (hours: number) => new Date(down.getTime() + hours * hour)
+  // An hourly job failing since `down`: failure n closes at n hours after it.
+  const nth = (count: number, overrides: Partial<StreakTransition> = {}) =>
+    failure(count, {
+      downSince: down,
+      startedAt: plus(count - 1),
+      finishedAt: plus(count - 1),
+      previousFailureAt: count > 1 ? plus(count - 2) : null,
+      ...overrides,
+    })
+
+  it('sends nothing after the alert by default', () => {
+    const decided = [2, 3, 25, 49].map((count) => decideAlerts(nth(count), policy, at(30))?.type ?? null)
+    expect(decided).toEqual(['consecutive_failures', null, null, null])
+  })
+
+  it('reminds once per interval while the same streak stays open', () => {
+    const reminders = Array.from({ length: 60 }, (_, index) => index + 1).filter(
+      (count) => decideAlerts(nth(count), hourly, at(30))?.type === 'still_failing',
+    )
+    // Failures close at 0 h, 1 h, … : the first at or after 24 h and 48 h remind.
+    expect(reminders).toEqual([25, 49])
+  })
+
+  it('carries the incident, the count, the latest error and how long the job has been down', () => {
+    const event = decideAlerts(nth(25, { errorMessage: 'still broken', lastSuccessAt: at(0) }), hourly, at(30))
+    expect(alertEventSchema.parse(event)).toEqual({
+      type: 'still_failing',
+      job_name: 'job',
+      run_id: 'run-25',
+      occurred_at: at(30).toISOString(),
+      error_message: 'still broken',
+      consecutive_failure_count: 25,
+      threshold: 2,
+      down_since: down.toISOString(),
+      down_for_ms: 24 * hour,
+      last_success_at: at(0).toISOString(),
+      realert_every_ms: 24 * hour,
+    })
+  })
+
+  it('reminds on a missed time too, and never at or below the threshold', () => {
+    expect(decideAlerts(nth(25, { status: 'missed', missed: null }), hourly, at(30))?.type).toBe('still_failing')
+    expect(decideAlerts(nth(2, { finishedAt: plus(30) }), hourly, at(30))?.type).toBe('consecutive_failures')
+  })
+})
+
 describe('decideEntry', () => {
   const entry = (subject: PendingAlert['subject'], overrides: Partial<PendingAlert> = {}): PendingAlert => ({
     alertId: 'a1',
@@ -90,6 +182,7 @@ describe('decideEntry', () => {
     createdAt: at(40),
     expiresAt: at(50),
     expired: false,
+    muted: false,
     subject,
     policy,
     notifiers: [],

@@ -1,4 +1,4 @@
-import type { AlertEvent, LongRunningEvent, MissedRunEvent } from './alert-event.js'
+import type { AlertEvent, LongRunningEvent } from './alert-event.js'
 import type { AlertPolicy, PendingAlert, StreakTransition } from './ports.js'
 
 /**
@@ -10,7 +10,10 @@ import type { AlertPolicy, PendingAlert, StreakTransition } from './ports.js'
 /**
  * A failure streak alerts exactly when it reaches the threshold (not before, not again
  * after), and a success that ends a streak that reached the threshold (so it alerted) may
- * announce the recovery. One transition gives at most one event.
+ * announce the recovery. Failed runs, abandoned runs and missed scheduled times are one
+ * streak: whichever reaches the threshold alerts, as `missed_run` when it is a missed time.
+ * With `realertEveryMs`, a later failure of the same streak may remind (`still_failing`).
+ * One transition gives at most one event.
  */
 export function decideAlerts(transition: StreakTransition, policy: AlertPolicy, occurredAt: Date): AlertEvent | null {
   const base = {
@@ -18,6 +21,8 @@ export function decideAlerts(transition: StreakTransition, policy: AlertPolicy, 
     run_id: transition.runId,
     occurred_at: occurredAt.toISOString(),
   }
+  // A store always knows when a streak began; the run's own start is the safe fallback.
+  const downSince = transition.downSince ?? transition.startedAt
   if (transition.status === 'succeeded') {
     const endedAlertedStreak = transition.previousFailureCount >= policy.failureThreshold
     if (!policy.notifyOnRecovery || !endedAlertedStreak || !transition.downSince) return null
@@ -29,20 +34,61 @@ export function decideAlerts(transition: StreakTransition, policy: AlertPolicy, 
       last_success_at: transition.finishedAt.toISOString(),
     }
   }
+  if (transition.consecutiveFailureCount > policy.failureThreshold) {
+    if (!isReminderDue(transition, downSince, policy.realertEveryMs)) return null
+    return {
+      type: 'still_failing',
+      ...base,
+      error_message: transition.errorMessage ?? '',
+      consecutive_failure_count: transition.consecutiveFailureCount,
+      threshold: policy.failureThreshold,
+      down_since: downSince.toISOString(),
+      down_for_ms: Math.max(0, transition.finishedAt.getTime() - downSince.getTime()),
+      last_success_at: transition.lastSuccessAt?.toISOString() ?? null,
+      realert_every_ms: policy.realertEveryMs ?? 0,
+    }
+  }
   if (transition.consecutiveFailureCount !== policy.failureThreshold) return null
-  return {
-    type: 'consecutive_failures',
-    ...base,
-    error_message: transition.errorMessage ?? '',
+  const streak = {
     last_success_at: transition.lastSuccessAt?.toISOString() ?? null,
     consecutive_failure_count: transition.consecutiveFailureCount,
     threshold: policy.failureThreshold,
+    down_since: downSince.toISOString(),
+  }
+  if (transition.missed) {
+    return {
+      type: 'missed_run',
+      ...base,
+      ...streak,
+      expected_at: transition.startedAt.toISOString(),
+      schedule: transition.missed.schedule,
+      timezone: transition.missed.timezone,
+      grace_ms: transition.durationMs,
+      last_run_at: transition.missed.lastRunAt?.toISOString() ?? null,
+    }
+  }
+  return {
+    type: 'consecutive_failures',
+    ...base,
+    ...streak,
+    error_message: transition.errorMessage ?? '',
     started_at: transition.startedAt.toISOString(),
     finished_at: transition.finishedAt.toISOString(),
     duration_ms: transition.durationMs,
-    // A store always knows when a streak began; the run's own start is the safe fallback.
-    down_since: (transition.downSince ?? transition.startedAt).toISOString(),
   }
+}
+
+/**
+ * Reminders fall due at `down_since + k × realertEveryMs` (k ≥ 1): the first failure closing
+ * after such a time, when the streak's previous failure closed before it, reminds. Decided
+ * from the transition alone, so a redelivered entry decides the same. Without a failure
+ * after the due time no reminder is sent: a job that stopped running entirely is reminded
+ * of by the missed-run check's missed times.
+ */
+function isReminderDue(transition: StreakTransition, downSince: Date, realertEveryMs: number | null): boolean {
+  if (!realertEveryMs || !transition.previousFailureAt) return false
+  const interval = (at: Date) => Math.floor((at.getTime() - downSince.getTime()) / realertEveryMs)
+  return interval(transition.finishedAt) > interval(transition.previousFailureAt)
 }
 
 /**
@@ -74,35 +120,5 @@ export function longRunningEvent(input: LongRunningInput): LongRunningEvent {
     max_runtime_ms: input.maxRuntimeMs,
     running_for_ms: Math.max(0, input.now.getTime() - input.startedAt.getTime()),
     last_success_at: input.lastSuccessAt?.toISOString() ?? null,
-  }
-}
-
-export interface MissedRunInput {
-  jobName: string
-  runId: string
-  expectedAt: Date
-  schedule: string
-  timezone: string
-  graceMs: number
-  lastRunAt: string | null
-  lastSuccessAt: string | null
-  downSince: Date
-  now: Date
-}
-
-/** A scheduled time that passed with no run. */
-export function missedRunEvent(input: MissedRunInput): MissedRunEvent {
-  return {
-    type: 'missed_run',
-    job_name: input.jobName,
-    run_id: input.runId,
-    occurred_at: input.now.toISOString(),
-    expected_at: input.expectedAt.toISOString(),
-    schedule: input.schedule,
-    timezone: input.timezone,
-    grace_ms: input.graceMs,
-    last_run_at: input.lastRunAt,
-    last_success_at: input.lastSuccessAt,
-    down_since: input.downSince.toISOString(),
   }
 }

@@ -6,7 +6,7 @@ import { checkUniqueNotifierNames, dispatchOptionsShape, STORE_METHODS } from '.
 import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier } from './ports.js'
 import { resolveRuntime } from './runtime.js'
-import { nameSchema, objectWithMethods } from './schema-helpers.js'
+import { nameSchema, objectWithMethods, schemaMatches } from './schema-helpers.js'
 
 /** Options of `deliverPendingAlerts`; unknown keys are an error. */
 export interface DeliverPendingAlertsOptions {
@@ -41,6 +41,8 @@ const deliverPendingAlertsOptionsSchema = z
     maxBatches: z.number().int().min(1).max(10_000).default(50),
   })
   .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
+
+schemaMatches<typeof deliverPendingAlertsOptionsSchema, DeliverPendingAlertsOptions>(true)
 
 /**
  * The sweeper: delivers every alert that is still owed, whoever decided it. Run it on a

@@ -89,7 +89,7 @@ describe('durable alerts', () => {
       errorMessage: 'b',
       summary: null,
       alert: {
-        policy: { failureThreshold: 2, notifyOnRecovery: false },
+        policy: { failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null },
         notifiers: ['recording'],
         ttlMs: minutes(60),
         claimMs: 10,
@@ -309,7 +309,7 @@ describe('durable alerts', () => {
       errorMessage: 'x',
       summary: null,
       alert: {
-        policy: { failureThreshold: 9, notifyOnRecovery: false },
+        policy: { failureThreshold: 9, notifyOnRecovery: false, realertEveryMs: null },
         notifiers: ['recording'],
         ttlMs: 60_000,
         claimMs: 1,

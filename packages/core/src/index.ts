@@ -10,8 +10,15 @@ export {
   missedRunEventSchema,
   type RecoveredEvent,
   recoveredEventSchema,
+  type StillFailingEvent,
+  stillFailingEventSchema,
 } from './alert-event.js'
-export { type CheckMissedRunsOptions, checkMissedRuns, type ScheduledJob } from './check-missed-runs.js'
+export {
+  type CheckMissedRunsOptions,
+  checkMissedRuns,
+  type MissedRunCheckResult,
+  type ScheduledJob,
+} from './check-missed-runs.js'
 export { type DeliverPendingAlertsOptions, deliverPendingAlerts } from './deliver-pending-alerts.js'
 export { describeError } from './describe-error.js'
 export {
@@ -53,9 +60,13 @@ export type {
   FinishRunInput,
   FinishRunResult,
   FinishStatus,
+  GetJobInput,
   HeartbeatInput,
+  JobRecord,
   ListAlertsInput,
   ListRunsOptions,
+  MissedTime,
+  MuteJobInput,
   Notifier,
   NotifierDeliveryState,
   NotifyContext,

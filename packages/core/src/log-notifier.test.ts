@@ -56,6 +56,56 @@ describe('createLogNotifier', () => {
     })
   })
 
+  it('writes a still_failing reminder to stderr at error level, naming the incident and how long it has been down', async () => {
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const reminder: AlertEvent = {
+      type: 'still_failing',
+      job_name: 'reminders',
+      run_id: 'run-5',
+      occurred_at: '2026-01-05T18:00:59.000Z',
+      error_message: 'push service 503',
+      consecutive_failure_count: 4,
+      threshold: 2,
+      down_since: '2026-01-04T06:00:00.000Z',
+      down_for_ms: 129_659_000,
+      last_success_at: '2026-01-03T06:00:05.000Z',
+      realert_every_ms: 21_600_000,
+    }
+    await createLogNotifier().notify(reminder, { signal: new AbortController().signal })
+    expect(JSON.parse(String(stderr.mock.calls[0]?.[0]))).toEqual({
+      level: 'error',
+      source: 'cronwarden.alert',
+      message: 'reminders still failing: 4 in a row since 2026-01-04T06:00:00.000Z (1 d 12 h): push service 503',
+      ...reminder,
+    })
+  })
+
+  it('says how long the streak is when a missed run alerts', async () => {
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    await createLogNotifier({ logger }).notify(
+      {
+        type: 'missed_run',
+        job_name: 'reminders',
+        run_id: 'missed:reminders:2026-01-06T06:00:00.000Z',
+        occurred_at: '2026-01-06T06:10:00.000Z',
+        expected_at: '2026-01-06T06:00:00.000Z',
+        schedule: '0 6 * * *',
+        timezone: 'UTC',
+        grace_ms: 600_000,
+        last_run_at: '2026-01-05T06:00:00.000Z',
+        last_success_at: '2026-01-03T06:00:05.000Z',
+        consecutive_failure_count: 3,
+        threshold: 3,
+        down_since: '2026-01-04T06:00:00.000Z',
+      },
+      { signal: new AbortController().signal },
+    )
+    expect(logger.error).toHaveBeenCalledWith(
+      'reminders did not run at 2026-01-06T06:00:00.000Z (0 6 * * * UTC), 3 failures in a row (threshold 3); last run: 2026-01-05T06:00:00.000Z',
+      expect.objectContaining({ type: 'missed_run', consecutive_failure_count: 3 }),
+    )
+  })
+
   it('sends to a given logger instead', async () => {
     const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
     const notifier = createLogNotifier({ name: 'ops-log', logger })

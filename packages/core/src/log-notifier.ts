@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import type { AlertEvent } from './alert-event.js'
+import { counted, formatDuration } from './human-text.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
 import { parseOptions } from './parse-options.js'
 import type { Notifier } from './ports.js'
-import { objectWithMethods } from './schema-helpers.js'
+import { objectWithMethods, schemaMatches } from './schema-helpers.js'
 
 /** Options of `createLogNotifier`; unknown keys are an error. */
 export interface LogNotifierOptions {
@@ -17,6 +18,8 @@ const logNotifierOptionsSchema = z.strictObject({
   name: z.string().min(1).default('log'),
   logger: objectWithMethods<Logger>(['info', 'warn', 'error'], 'a logger').optional(),
 })
+
+schemaMatches<typeof logNotifierOptionsSchema, LogNotifierOptions>(true)
 
 /**
  * One structured line per event, with every event field at the top level so a log search
@@ -45,6 +48,15 @@ function summarize(event: AlertEvent): string {
     case 'recovered':
       return `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`
     case 'missed_run':
-      return `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}); last run: ${event.last_run_at ?? 'never'}`
+      return `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}), ${counted(event.consecutive_failure_count, 'failure')} in a row (threshold ${event.threshold}); last run: ${event.last_run_at ?? 'never'}`
+    case 'still_failing':
+      // The incident is named as the first alert's fields name it (job, `down_since` as stored),
+      // so a reader can find that alert's line from this one.
+      return `${event.job_name} still failing: ${event.consecutive_failure_count} in a row since ${event.down_since} (${formatDuration(event.down_for_ms)}): ${event.error_message}`
+    default: {
+      // A new event type in core must get a summary here before core compiles.
+      const unhandled: never = event
+      return unhandled
+    }
   }
 }

@@ -14,9 +14,12 @@ import type {
   ExecutionLogStore,
   FinishRunInput,
   FinishRunResult,
+  GetJobInput,
   HeartbeatInput,
+  JobRecord,
   ListAlertsInput,
   ListRunsOptions,
+  MuteJobInput,
   NotifierDeliveryState,
   PendingAlert,
   RecordAlertOutcomeInput,
@@ -28,7 +31,7 @@ import type {
   StreakTransition,
 } from './ports.js'
 import { checkJobName, cleanText, clipText } from './safe-text.js'
-import { functionSchema } from './schema-helpers.js'
+import { functionSchema, schemaMatches } from './schema-helpers.js'
 
 const memoryStoreOptionsSchema = z.strictObject({
   /** Oldest rows beyond this many per job are dropped, so a long-lived process stays small. */
@@ -45,10 +48,19 @@ export interface MemoryStoreOptions {
   now?: () => Date
 }
 
+schemaMatches<typeof memoryStoreOptionsSchema, MemoryStoreOptions>(true)
+
 interface JobState {
   consecutiveFailureCount: number
   lastSuccessAt: Date | null
   downSince: Date | null
+  /** When the streak's latest failure closed. */
+  lastFailureAt: Date | null
+  /** The latest begun run's start (skipped ones included). */
+  lastRunAt: Date | null
+  mutedUntil: Date | null
+  /** The `down_since` of a streak whose alert was recorded muted. */
+  alertMutedFor: Date | null
   lockRunId: string | null
   /** Runs of the job, oldest first. */
   runs: MemoryRun[]
@@ -81,6 +93,7 @@ interface MemoryAlert {
   notifiers: NotifierDeliveryState[]
   eventType: AlertEventType | null
   status: AlertRecord['status']
+  muted: boolean
   claimToken: string | null
   claimedUntil: Date | null
 }
@@ -89,6 +102,11 @@ interface MemoryAlert {
 const storedError = (message: string | null) => (message === null ? null : clipText(cleanText(message)))
 
 const isOpen = (state: NotifierDeliveryState) => state.status === 'pending' || state.status === 'failed'
+
+/** The events that announce a streak: once they are muted, so is the recovery that ends it. */
+const ANNOUNCES_STREAK: ReadonlySet<AlertEventType | null> = new Set(['consecutive_failures', 'missed_run'])
+
+const sameTime = (a: Date | null, b: Date | null) => a !== null && b !== null && a.getTime() === b.getTime()
 
 /**
  * The reference store: the embedded default, the contract suite's yardstick, and enough for
@@ -111,6 +129,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
     claimed: boolean,
   ): PendingAlert => {
     const createdAt = now()
+    const state = jobState(jobName)
+    const endsMutedStreak =
+      subject.kind === 'transition' &&
+      subject.transition.status === 'succeeded' &&
+      sameTime(subject.transition.downSince, state.alertMutedFor)
     const alert: MemoryAlert = {
       alertId: randomUUID(),
       jobName,
@@ -118,10 +141,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       createdAt,
       expiresAt: new Date(createdAt.getTime() + spec.ttlMs),
       subject: structuredClone(subject),
-      policy: { failureThreshold: spec.policy.failureThreshold, notifyOnRecovery: spec.policy.notifyOnRecovery },
+      policy: {
+        failureThreshold: spec.policy.failureThreshold,
+        notifyOnRecovery: spec.policy.notifyOnRecovery,
+        realertEveryMs: spec.policy.realertEveryMs ?? null,
+      },
       notifiers: spec.notifiers.map((name) => pendingState(name, createdAt)),
       eventType: null,
       status: 'pending',
+      muted: (state.mutedUntil !== null && state.mutedUntil > createdAt) || endsMutedStreak,
       claimToken: claimed ? randomUUID() : null,
       claimedUntil: claimed ? new Date(createdAt.getTime() + spec.claimMs) : null,
     }
@@ -151,7 +179,17 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
   const jobState = (jobName: string): JobState => {
     let state = jobs.get(jobName)
     if (!state) {
-      state = { consecutiveFailureCount: 0, lastSuccessAt: null, downSince: null, lockRunId: null, runs: [] }
+      state = {
+        consecutiveFailureCount: 0,
+        lastSuccessAt: null,
+        downSince: null,
+        lastFailureAt: null,
+        lastRunAt: null,
+        mutedUntil: null,
+        alertMutedFor: null,
+        lockRunId: null,
+        runs: [],
+      }
       jobs.set(jobName, state)
     }
     return state
@@ -166,23 +204,60 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
     }
   }
 
-  const close = (
+  /**
+   * One step of the job's streak: a success resets it, any other outcome (a failed or
+   * abandoned run, a missed time) adds one. The SQL stores do the same arithmetic; the
+   * contract suite checks both against each other.
+   */
+  const step = (
     state: JobState,
-    run: MemoryRun,
+    row: { runId: string; jobName: string; startedAt: Date },
     status: StreakTransition['status'],
     finishedAt: Date,
     errorMessage: string | null,
+    missed: StreakTransition['missed'],
   ): StreakTransition => {
     const previousFailureCount = state.consecutiveFailureCount
     const streakStart = state.downSince
+    const previousFailureAt = previousFailureCount > 0 && status !== 'succeeded' ? state.lastFailureAt : null
     if (status === 'succeeded') {
       state.consecutiveFailureCount = 0
       state.lastSuccessAt = finishedAt
       state.downSince = null
     } else {
       state.consecutiveFailureCount += 1
-      if (previousFailureCount === 0) state.downSince = run.startedAt
+      state.lastFailureAt = finishedAt
+      if (previousFailureCount === 0) {
+        state.downSince = row.startedAt
+        // A new incident: whatever muted the last one's alert says nothing of this one.
+        state.alertMutedFor = null
+      }
     }
+    return {
+      jobName: row.jobName,
+      runId: row.runId,
+      status,
+      startedAt: row.startedAt,
+      finishedAt,
+      durationMs: Math.max(0, finishedAt.getTime() - row.startedAt.getTime()),
+      errorMessage,
+      previousFailureCount,
+      consecutiveFailureCount: state.consecutiveFailureCount,
+      lastSuccessAt: state.lastSuccessAt,
+      downSince: status === 'succeeded' ? streakStart : state.downSince,
+      previousFailureAt,
+      missed,
+    }
+  }
+
+  const close = (
+    state: JobState,
+    run: MemoryRun,
+    status: 'succeeded' | 'failed' | 'abandoned',
+    finishedAt: Date,
+    errorMessage: string | null,
+  ): StreakTransition => {
+    const transition = step(state, run, status, finishedAt, errorMessage, null)
     if (state.lockRunId === run.runId) state.lockRunId = null
     run.status = status
     run.finishedAt = finishedAt
@@ -190,19 +265,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
     run.errorMessage = errorMessage
     run.consecutiveFailureCount = state.consecutiveFailureCount
     run.lastSuccessAt = state.lastSuccessAt
-    return {
-      jobName: run.jobName,
-      runId: run.runId,
-      status,
-      startedAt: run.startedAt,
-      finishedAt,
-      durationMs: Math.max(0, finishedAt.getTime() - run.startedAt.getTime()),
-      errorMessage,
-      previousFailureCount,
-      consecutiveFailureCount: state.consecutiveFailureCount,
-      lastSuccessAt: state.lastSuccessAt,
-      downSince: status === 'succeeded' ? streakStart : state.downSince,
-    }
+    return transition
+  }
+
+  // A muted announcement mutes the streak's recovery; a delivered reminder of it unmutes it.
+  const markMutedStreak = (alert: MemoryAlert, input: RecordAlertOutcomeInput) => {
+    if (alert.subject.kind !== 'transition') return
+    const state = jobState(alert.jobName)
+    const downSince = alert.subject.transition.downSince
+    const statuses = new Set(input.outcomes.map((outcome) => outcome.status))
+    if (statuses.has('muted') && ANNOUNCES_STREAK.has(input.eventType)) state.alertMutedFor = downSince
+    else if (
+      statuses.has('delivered') &&
+      input.eventType === 'still_failing' &&
+      sameTime(downSince, state.alertMutedFor)
+    )
+      state.alertMutedFor = null
   }
 
   const closeExpired = (state: JobState, at: Date): StreakTransition[] =>
@@ -219,6 +297,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       checkJobName(input.jobName)
       const startedAt = now()
       const state = jobState(input.jobName)
+      state.lastRunAt = startedAt
       const abandoned = closeExpired(state, startedAt)
       for (const transition of abandoned) transitionAlert(transition, input.alert, false)
       const base = {
@@ -284,27 +363,29 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
 
     async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
       checkJobName(input.jobName)
-      if (runsById.has(input.runId)) return { created: false, alert: null }
+      if (runsById.has(input.runId)) return { created: false, transition: null, alert: null }
       const state = jobState(input.jobName)
+      const errorMessage = storedError(input.errorMessage)
+      const row = { runId: input.runId, jobName: input.jobName, startedAt: input.expectedAt }
+      const transition = step(state, row, 'missed', input.detectedAt, errorMessage, {
+        schedule: input.missed.schedule,
+        timezone: input.missed.timezone,
+        lastRunAt: input.missed.lastRunAt,
+      })
       append(state, {
-        runId: input.runId,
-        jobName: input.jobName,
+        ...row,
         status: 'missed',
-        startedAt: input.expectedAt,
         finishedAt: input.detectedAt,
         leaseExpiresAt: null,
-        errorMessage: storedError(input.errorMessage),
-        consecutiveFailureCount: null,
+        errorMessage,
+        consecutiveFailureCount: state.consecutiveFailureCount,
         lastSuccessAt: state.lastSuccessAt,
         holderRunId: null,
         host: null,
         summary: null,
         deliveries: [],
       })
-      const alert = input.alert
-        ? writeAlert(input.jobName, input.runId, { kind: 'event', event: input.event }, input.alert, true)
-        : null
-      return { created: true, alert }
+      return { created: true, transition, alert: transitionAlert(transition, input.alert, true) }
     },
 
     async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
@@ -343,10 +424,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         const record = { ...given, error_message: storedError(given.error_message) }
         runsById.get(alert.runId)?.deliveries.push(record)
         const state = alert.notifiers.find((candidate) => candidate.notifier === outcome.notifier)
-        if (!state || !isOpen(state)) continue // delivered and expired are final
-        if (outcome.status !== 'expired') state.attempts += 1
+        if (!state || !isOpen(state)) continue // delivered, expired and muted are final
+        if (outcome.status !== 'expired' && outcome.status !== 'muted') state.attempts += 1
         state.last_attempt_at = outcome.attempted_at
-        if (outcome.status === 'delivered' || outcome.status === 'expired') {
+        if (outcome.status === 'delivered' || outcome.status === 'expired' || outcome.status === 'muted') {
           state.status = outcome.status
           state.next_attempt_at = null
         } else {
@@ -357,6 +438,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       }
       alert.eventType ??= input.eventType
       alert.status = settledStatus(alert, input, at)
+      markMutedStreak(alert, input)
       if (alert.claimToken === input.claimToken) {
         alert.claimToken = null
         alert.claimedUntil = null
@@ -376,6 +458,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       const limit = listOptions.limit ?? 50
       const runs = jobs.get(jobName)?.runs ?? []
       return runs.slice(-limit).reverse().map(toRecord)
+    },
+
+    async getJob(input: GetJobInput): Promise<JobRecord | null> {
+      const state = jobs.get(input.jobName)
+      if (!state) return null
+      return {
+        job_name: input.jobName,
+        consecutive_failure_count: state.consecutiveFailureCount,
+        down_since: state.downSince?.toISOString() ?? null,
+        last_success_at: state.lastSuccessAt?.toISOString() ?? null,
+        last_run_at: state.lastRunAt?.toISOString() ?? null,
+        muted_until: state.mutedUntil?.toISOString() ?? null,
+      }
+    },
+
+    async muteJob(input: MuteJobInput): Promise<void> {
+      checkJobName(input.jobName)
+      jobState(input.jobName).mutedUntil = input.until === null ? null : new Date(input.until)
     },
   }
 }
@@ -402,7 +502,8 @@ function settledStatus(alert: MemoryAlert, input: RecordAlertOutcomeInput, at: D
   // Owed to no one yet (no dispatcher with notifiers came): it can only expire.
   if (alert.notifiers.length === 0) return alert.expiresAt <= at ? 'expired' : 'pending'
   if (alert.notifiers.some(isOpen)) return 'pending'
-  return alert.notifiers.every((state) => state.status === 'delivered') ? 'delivered' : 'expired'
+  if (alert.notifiers.every((state) => state.status === 'delivered')) return 'delivered'
+  return alert.notifiers.every((state) => state.status === 'muted') ? 'muted' : 'expired'
 }
 
 function toPending(alert: MemoryAlert, at: Date): PendingAlert {
@@ -413,6 +514,7 @@ function toPending(alert: MemoryAlert, at: Date): PendingAlert {
     createdAt: new Date(alert.createdAt),
     expiresAt: new Date(alert.expiresAt),
     expired: alert.expiresAt <= at,
+    muted: alert.muted,
     subject: structuredClone(alert.subject),
     policy: { ...alert.policy },
     notifiers: alert.notifiers.map((state) => ({ ...state })),

@@ -60,7 +60,7 @@ describe('withFailureAlerting options', () => {
 
   it('rejects something that is not a store', () => {
     expect(optionsError({ jobName: 'job', store: { listRuns() {} } }).message).toMatch(
-      /store: expected an ExecutionLogStore \(an object with beginRun, heartbeat, finishRun, recordMissedRun, enqueueAlert, claimAlerts, recordAlertOutcome, listAlerts, listRuns methods\)/,
+      /store: expected an ExecutionLogStore \(an object with beginRun, heartbeat, finishRun, recordMissedRun, enqueueAlert, claimAlerts, recordAlertOutcome, listAlerts, listRuns, getJob, muteJob methods\)/,
     )
   })
 

@@ -4,7 +4,14 @@ import type { Logger } from './logger.js'
 import { parseOptions } from './parse-options.js'
 import type { ExecutionLogStore, Notifier } from './ports.js'
 import { resolveRuntime } from './runtime.js'
-import { durationMs, functionSchema, MAX_TIMER_MS, nameSchema, objectWithMethods } from './schema-helpers.js'
+import {
+  durationMs,
+  functionSchema,
+  MAX_TIMER_MS,
+  nameSchema,
+  objectWithMethods,
+  schemaMatches,
+} from './schema-helpers.js'
 
 /** What an object needs to be accepted as a store. */
 export const STORE_METHODS = [
@@ -17,6 +24,8 @@ export const STORE_METHODS = [
   'recordAlertOutcome',
   'listAlerts',
   'listRuns',
+  'getJob',
+  'muteJob',
 ]
 
 /** How long a crashed run can keep its job blocked; the heartbeat renews it at a third. */
@@ -50,7 +59,7 @@ export const notifierSchema = z.custom<Notifier>(
 )
 
 /** The policy `withFailureAlerting` applies when given none of its options. */
-export const DEFAULT_POLICY = { failureThreshold: 2, notifyOnRecovery: false } as const
+export const DEFAULT_POLICY = { failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null } as const
 
 /** How long an undelivered alert is retried before it is recorded as expired. */
 export const DEFAULT_ALERT_TTL_MS = 24 * 3_600_000
@@ -96,6 +105,18 @@ export function checkUniqueNotifierNames(notifiers: readonly Notifier[], ctx: z.
   })
 }
 
+/**
+ * Reminders are opt-in: none unless an interval is given. Not a timer (it is compared with
+ * stored times), so it may exceed `setTimeout`'s limit. Shared with the missed-run check.
+ */
+export const realertSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(366 * 86_400_000, 'expected at most a year in milliseconds')
+  .nullable()
+  .default(null)
+
 const lockSchema = z.union(
   [
     z.boolean(),
@@ -126,6 +147,8 @@ export const withFailureAlertingOptionsSchema = z
       .default(30 * 60_000),
     /** Send a `recovered` event when a success ends a streak that alerted. */
     notifyOnRecovery: z.boolean().default(false),
+    /** While a streak that alerted stays open, one `still_failing` reminder per interval. */
+    realertEveryMs: realertSchema,
     /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }`. */
     lock: lockSchema.default(true),
     /** Recorded with each run: a host name or an invocation id. */
@@ -166,6 +189,12 @@ export interface WithFailureAlertingOptions {
   retryDelayMs?: number
   /** Send a `recovered` event when a success ends a streak that alerted. Default false. */
   notifyOnRecovery?: boolean
+  /**
+   * While a streak that alerted stays open, one `still_failing` reminder per this interval
+   * (on the first failure after `down_since + k × realertEveryMs`), for example a day.
+   * Default none: exactly one alert per streak.
+   */
+  realertEveryMs?: number | null
   /** Overlap prevention: `true` (default), `false`, or `{ leaseMs }` (default 60 000). */
   lock?: boolean | { leaseMs?: number }
   /** Recorded with each run: a host name or an invocation id. */
@@ -181,11 +210,7 @@ export interface WithFailureAlertingOptions {
   now?: () => Date
 }
 
-// The interface is the documented contract; this line keeps the schema from drifting away.
-type _SchemaAcceptsInterface =
-  WithFailureAlertingOptions extends z.input<typeof withFailureAlertingOptionsSchema> ? true : never
-const _schemaAcceptsInterface: _SchemaAcceptsInterface = true
-void _schemaAcceptsInterface
+schemaMatches<typeof withFailureAlertingOptionsSchema, WithFailureAlertingOptions>(true)
 
 export interface ResolvedOptions {
   jobName: string
@@ -198,6 +223,7 @@ export interface ResolvedOptions {
   alertTtlMs: number
   retryDelayMs: number
   notifyOnRecovery: boolean
+  realertEveryMs: number | null
   exclusive: boolean
   leaseMs: number
   host: string | null

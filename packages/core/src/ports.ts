@@ -1,4 +1,4 @@
-import type { AlertEvent, AlertEventType, LongRunningEvent, MissedRunEvent } from './alert-event.js'
+import type { AlertEvent, AlertEventType, LongRunningEvent } from './alert-event.js'
 import type { JsonObject } from './json.js'
 
 /**
@@ -8,7 +8,8 @@ import type { JsonObject } from './json.js'
 
 /**
  * `missed` rows are written by missed-run detection for a scheduled time at which no run
- * started; they are not runs, so they never touch the failure streak or the lease.
+ * started. The trigger failed to run the job, so a missed time counts in the job's failure
+ * streak like a failed run (never in the lease).
  */
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'abandoned' | 'missed'
 
@@ -30,8 +31,9 @@ export interface DeliveryRecord {
   /**
    * `delivered`: `notify` resolved. `failed`: it threw or rejected. `timed_out`: it did not
    * settle within `notifyTimeoutMs`. `expired`: not tried, the entry outlived `alertTtlMs`.
+   * `muted`: not sent, the job was muted when the event was decided (see `PendingAlert.muted`).
    */
-  status: 'delivered' | 'failed' | 'timed_out' | 'expired'
+  status: 'delivered' | 'failed' | 'timed_out' | 'expired' | 'muted'
   /**
    * Why it was not delivered: what `notify` threw (as `describeError` text), or the expiry.
    * Null when delivered.
@@ -39,7 +41,7 @@ export interface DeliveryRecord {
   error_message: string | null
   /** When the attempt began (ISO 8601, the dispatcher's clock). */
   attempted_at: string
-  /** How long the attempt took, in milliseconds; 0 for `expired`. */
+  /** How long the attempt took, in milliseconds; 0 for `expired` and `muted`. */
   duration_ms: number
 }
 
@@ -80,20 +82,40 @@ export interface RunRecord {
   deliveries: DeliveryRecord[]
 }
 
+/** For a transition made by a missed time: the schedule it was missed on. */
+export interface MissedTime {
+  /** The job's cron expression, as its `ScheduledJob` gives it. */
+  schedule: string
+  /** The IANA time zone the schedule is read in. */
+  timezone: string
+  /** The start of the job's last run before the missed time; null if it never ran. */
+  lastRunAt: Date | null
+}
+
 /**
- * What closing a run did to the job's streak. Returned by `finishRun`, and by `beginRun` for
- * each expired run it closed as abandoned. Core's `decideAlerts` turns it into events.
+ * What closing a run did to the job's streak. Returned by `finishRun`, by `beginRun` for
+ * each expired run it closed as abandoned, and by `recordMissedRun`. Core's `decideAlerts`
+ * turns it into events.
+ *
+ * Failed runs, abandoned runs and missed scheduled times are all failed executions of the
+ * job: each adds one to the streak, in the order the store records them; a success resets it.
  */
 export interface StreakTransition {
   /** The job whose streak changed. */
   jobName: string
-  /** The run that closed. */
+  /** The run that closed, or the missed time's row. */
   runId: string
-  /** How the run closed; `abandoned` (its lease expired) counts as a failure. */
-  status: 'succeeded' | 'failed' | 'abandoned'
-  /** When the run began (the store's clock). */
+  /**
+   * How the run closed; `abandoned` (its lease expired) and `missed` (no run started at a
+   * scheduled time) count as failures.
+   */
+  status: 'succeeded' | 'failed' | 'abandoned' | 'missed'
+  /** When the run began (the store's clock); for `missed`, the scheduled time. */
   startedAt: Date
-  /** When it closed (the store's clock); for `abandoned`, when its lease expired. */
+  /**
+   * When it closed (the store's clock); for `abandoned`, when its lease expired; for
+   * `missed`, the scheduled time plus its grace period.
+   */
   finishedAt: Date
   /** `finishedAt` minus `startedAt`, in milliseconds. */
   durationMs: number
@@ -107,6 +129,13 @@ export interface StreakTransition {
   lastSuccessAt: Date | null
   /** Start of the streak's first failed run; for a success, of the streak it ended (or null). */
   downSince: Date | null
+  /**
+   * When the streak's previous failure closed, before this one; null when this transition
+   * began the streak, and for a success. Reminders (`realertEveryMs`) are decided from it.
+   */
+  previousFailureAt: Date | null
+  /** For `missed`: the schedule the time was missed on; null otherwise. */
+  missed: MissedTime | null
 }
 
 /**
@@ -118,6 +147,11 @@ export interface AlertPolicy {
   failureThreshold: number
   /** Whether a success ending a streak that reached the threshold sends `recovered`. */
   notifyOnRecovery: boolean
+  /**
+   * While a streak that alerted stays open, a `still_failing` reminder on the first failure
+   * after each `down_since + k × realertEveryMs`; null for none (one alert per streak).
+   */
+  realertEveryMs: number | null
 }
 
 /**
@@ -226,7 +260,10 @@ export interface HeartbeatInput {
   leaseMs: number
 }
 
-/** A scheduled time at which no run started, to record as a `missed` row. */
+/**
+ * A scheduled time at which no run started, to record as a `missed` row that counts in the
+ * job's streak like a failed run.
+ */
 export interface RecordMissedRunInput {
   /** The job that missed its time. */
   jobName: string
@@ -238,18 +275,53 @@ export interface RecordMissedRunInput {
   detectedAt: Date
   /** Why the row is missed; stored as its `error_message`. */
   errorMessage: string
-  /** The event to deliver, written with the row (claimed) when `alert` is given. */
-  event: MissedRunEvent
-  /** The entry to write with the row; null without notifiers (the row is still recorded). */
+  /** The schedule the time was missed on, kept with the transition for its event. */
+  missed: MissedTime
+  /** The entry to write with the transition (claimed); null without notifiers. */
   alert: AlertSpec | null
 }
 
-/** Whether this call recorded the missed time, and the entry it wrote if so. */
+/** Whether this call recorded the missed time, and what it did to the streak if so. */
 export interface RecordMissedRunResult {
-  /** True only for the caller that created the row. */
+  /** True only for the caller that created the row; a repeated time changes nothing. */
   created: boolean
-  /** The entry written with it, claimed by this caller (only when `created`). */
+  /** The streak step the missed time made (only when `created`). */
+  transition: StreakTransition | null
+  /** The entry written with it, claimed by this caller (only when `created` and `alert` given). */
   alert: PendingAlert | null
+}
+
+/** A job's standing, as `getJob` returns it. */
+export interface JobRecord {
+  /** The job. */
+  job_name: string
+  /** Failed runs and missed times in a row since the last success. */
+  consecutive_failure_count: number
+  /** When the open streak began (ISO 8601); null when the job is not failing. */
+  down_since: string | null
+  /** The job's last success (ISO 8601); null if it never succeeded. */
+  last_success_at: string | null
+  /** The start of the job's latest run, skipped ones included, missed times not (ISO 8601). */
+  last_run_at: string | null
+  /** Alerts decided before this time are recorded `muted`, not sent (ISO 8601): a past time no longer mutes. Null when never muted or unmuted. */
+  muted_until: string | null
+}
+
+/** Which job `getJob` reads. */
+export interface GetJobInput {
+  /** The job. */
+  jobName: string
+}
+
+/** Mutes or unmutes one job's alerts. */
+export interface MuteJobInput {
+  /** The job; muting one that never ran is allowed (it applies from its first run). */
+  jobName: string
+  /**
+   * Alerts decided before this time are recorded as `muted` with their event and never sent
+   * (unmuting does not replay them); null unmutes now. The streak keeps counting either way.
+   */
+  until: Date | null
 }
 
 /** An event decided while it happened (a run passing its maximum runtime), to deliver durably. */
@@ -268,8 +340,11 @@ export interface EnqueueAlertInput {
 export interface NotifierDeliveryState {
   /** The notifier's `name`. */
   notifier: string
-  /** `pending` (not tried yet), `failed` (will be retried), `delivered`, `expired` (given up). */
-  status: 'pending' | 'failed' | 'delivered' | 'expired'
+  /**
+   * `pending` (not tried yet), `failed` (will be retried), `delivered`, `expired` (given
+   * up), `muted` (not sent: the entry was muted).
+   */
+  status: 'pending' | 'failed' | 'delivered' | 'expired' | 'muted'
   /** Sends tried so far; an `expired` outcome is not an attempt. */
   attempts: number
   /** The latest failed attempt's error; null if none failed. */
@@ -300,8 +375,14 @@ export interface PendingAlert {
   /** True once `expiresAt` has passed (by the store's clock): record it expired, send nothing. */
   expired: boolean
   /**
-   * What to send: a closed run's `transition`, decided by `decideEntry` under `policy`, or an
-   * `event` decided when it happened (a long run, a missed time), sent as is.
+   * Decided by the store when it wrote the entry: the job was muted then, or the entry is a
+   * success ending a streak whose alert was recorded muted. Its event is recorded `muted` for
+   * every owed notifier and never sent.
+   */
+  muted: boolean
+  /**
+   * What to send: a `transition` (a closed run or a missed time), decided by `decideEntry`
+   * under `policy`, or an `event` decided when it happened (a long run), sent as is.
    */
   subject: { kind: 'transition'; transition: StreakTransition } | { kind: 'event'; event: AlertEvent }
   /** The policy the writer had, stored with the entry. */
@@ -342,8 +423,11 @@ export interface RecordAlertOutcomeInput {
   /** The decided event's type; `null` when the entry decided no event (it is then settled). */
   eventType: AlertEventType | null
   /**
-   * One per notifier tried (or expired) this time. `delivered` and `expired` are final: a
-   * later outcome for that notifier is kept with the run but changes nothing.
+   * One per notifier tried (or expired, or muted) this time. `delivered`, `expired` and
+   * `muted` are final: a later outcome for that notifier is kept with the run but changes
+   * nothing. A `muted` outcome of a `consecutive_failures` or `missed_run` event marks the
+   * streak's alert as muted, so the success ending it is muted too (`PendingAlert.muted`);
+   * a `delivered` outcome of a later `still_failing` event of that streak clears the mark.
    */
   outcomes: AlertDeliveryOutcome[]
 }
@@ -360,9 +444,10 @@ export interface AlertRecord {
   event_type: AlertEventType | null
   /**
    * `pending` until every owed notifier has it (`delivered`) or it expired; `no_event` when
-   * the policy decided no event from it (a failure below the threshold, for instance).
+   * the policy decided no event from it (a failure below the threshold, for instance);
+   * `muted` when its event was recorded, not sent, because the job was muted.
    */
-  status: 'pending' | 'delivered' | 'expired' | 'no_event'
+  status: 'pending' | 'delivered' | 'expired' | 'no_event' | 'muted'
   /** When the entry was written (ISO 8601, the store's clock). */
   created_at: string
   /** When it is given up if still pending (ISO 8601, the store's clock). */
@@ -427,6 +512,10 @@ export interface ExecutionLogStore {
   listAlerts(input: ListAlertsInput): Promise<AlertRecord[]>
   /** The newest runs of one job first; an unknown job has none. */
   listRuns(jobName: string, options?: ListRunsOptions): Promise<RunRecord[]>
+  /** One job's streak, last run and mute; null for a job the store has never seen. */
+  getJob(input: GetJobInput): Promise<JobRecord | null>
+  /** Mutes a job's alerts until a time, or unmutes it (`until: null`). */
+  muteJob(input: MuteJobInput): Promise<void>
 }
 
 /** What a notifier gets with each event, besides the event. */

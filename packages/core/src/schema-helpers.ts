@@ -35,3 +35,25 @@ export const objectWithMethods = <T>(methods: readonly string[], description: st
       methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
     { message: `expected ${description} (an object with ${methods.join(', ')} methods)` },
   )
+
+/**
+ * True when an options schema and the interface documenting it accept the same input: the
+ * same keys, and each side's values assignable to the other's. The interface carries the
+ * JSDoc users read; the schema checks at runtime. A key added to one but not the other, or a
+ * type that drifted, fails the type check where `schemaMatches` is called.
+ */
+export type SchemaMatches<Schema extends z.ZodType, Interface> = [
+  Exclude<keyof z.input<Schema>, keyof Interface>,
+  Exclude<keyof Interface, keyof z.input<Schema>>,
+] extends [never, never]
+  ? Interface extends z.input<Schema>
+    ? z.input<Schema> extends Interface
+      ? true
+      : false
+    : false
+  : false
+
+/** Compile-time only: `schemaMatches<typeof schema, Options>(true)` fails to type-check on drift. */
+export function schemaMatches<Schema extends z.ZodType, Interface>(matches: SchemaMatches<Schema, Interface>): void {
+  void matches
+}

@@ -23,6 +23,8 @@ export function withStoreTimeout(store: ExecutionLogStore, timeoutMs: number): E
     recordAlertOutcome: bound('recordAlertOutcome', store.recordAlertOutcome),
     listAlerts: bound('listAlerts', store.listAlerts),
     listRuns: bound('listRuns', store.listRuns),
+    getJob: bound('getJob', store.getJob),
+    muteJob: bound('muteJob', store.muteJob),
   }
 }
 

@@ -40,7 +40,11 @@ async function runOnce<T>(job: Job<T>, options: ResolvedOptions): Promise<T> {
     options.onInternalError(error)
   }
   const pipeline = createAlertPipeline({ ...options, reportInternal })
-  const policy = { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery }
+  const policy = {
+    failureThreshold: options.failureThreshold,
+    notifyOnRecovery: options.notifyOnRecovery,
+    realertEveryMs: options.realertEveryMs,
+  }
   const alert = pipeline.spec(policy)
 
   let begun: BeginRunResult

@@ -24,8 +24,10 @@ export interface AlertRow {
   created_at: EpochMs
   expires_at: EpochMs
   expired: boolean
+  muted: boolean
   subject: { kind: 'transition'; transition: TransitionRow } | { kind: 'event'; event: AlertEvent }
-  policy: AlertPolicy
+  /** Entries written before migration 0007 lack `realertEveryMs`. */
+  policy: StoredPolicy
   notifiers: NotifierStateRow[]
   event_type: AlertEventType | null
   status: AlertRecord['status']
@@ -40,11 +42,12 @@ export function toPendingAlert(row: AlertRow): PendingAlert {
     createdAt: new Date(row.created_at),
     expiresAt: new Date(row.expires_at),
     expired: row.expired,
+    muted: row.muted,
     subject:
       row.subject.kind === 'transition'
         ? { kind: 'transition', transition: toTransition(row.job_name, row.subject.transition) }
         : { kind: 'event', event: row.subject.event },
-    policy: row.policy,
+    policy: toPolicy(row.policy),
     notifiers: row.notifiers.map(toNotifierState),
     // Entries are handed out only claimed; an unclaimed one has nothing to prove.
     claimToken: row.claim_token ?? '',
@@ -56,6 +59,8 @@ export interface WrittenAlertRow {
   alert_id: string
   created_at: EpochMs
   claim_token: string | null
+  /** Decided by write_alert from the job's mute (migration 0007). */
+  muted: boolean
 }
 
 /**
@@ -76,8 +81,9 @@ export function toWrittenAlert(
     createdAt: new Date(row.created_at),
     expiresAt: new Date(row.created_at + spec.ttlMs),
     expired: spec.ttlMs <= 0,
+    muted: row.muted,
     subject: about.subject,
-    policy: { failureThreshold: spec.policy.failureThreshold, notifyOnRecovery: spec.policy.notifyOnRecovery },
+    policy: toPolicy(spec.policy),
     notifiers: spec.notifiers.map((name) => ({
       notifier: cleanText(name),
       status: 'pending',
@@ -103,6 +109,18 @@ export function toAlertRecord(row: AlertRow): AlertRecord {
   }
 }
 
+/** A policy as stored: `realertEveryMs` is missing from entries written before it existed. */
+type StoredPolicy = Omit<AlertPolicy, 'realertEveryMs'> & { realertEveryMs?: number | null }
+
+/** Only the policy's fields, each present: what is stored, and what a PendingAlert carries. */
+function toPolicy(policy: StoredPolicy): AlertPolicy {
+  return {
+    failureThreshold: policy.failureThreshold,
+    notifyOnRecovery: policy.notifyOnRecovery,
+    realertEveryMs: policy.realertEveryMs ?? null,
+  }
+}
+
 function toNotifierState(row: NotifierStateRow): NotifierDeliveryState {
   return { ...row, last_attempt_at: toIso(row.last_attempt_at), next_attempt_at: toIso(row.next_attempt_at) }
 }
@@ -115,7 +133,7 @@ export function alertSpecText(spec: AlertSpec | null): string | null {
   // Callers in plain JavaScript may leave it out altogether.
   if (!spec) return null
   return cleanJson({
-    policy: { failureThreshold: spec.policy.failureThreshold, notifyOnRecovery: spec.policy.notifyOnRecovery },
+    policy: toPolicy(spec.policy),
     notifiers: spec.notifiers,
     ttlMs: spec.ttlMs,
     claimMs: spec.claimMs,

@@ -13,6 +13,7 @@ import {
   durationMs,
   nameSchema,
   parseOptions,
+  realertSchema,
 } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { alertSpecText } from './alert-row.js'
@@ -51,6 +52,8 @@ export interface CheckPgCronRunsOptions {
   failureThreshold?: number
   /** Send a `recovered` event when a success ends a streak that alerted. Default false. */
   notifyOnRecovery?: boolean
+  /** While a streak that alerted stays open, one `still_failing` reminder per interval. Default none. */
+  realertEveryMs?: number | null
   /** Per notifier and event; then the notifier's signal is aborted. Default 5000. */
   notifyTimeoutMs?: number
   /** An alert not delivered to every notifier by then is recorded as expired. Default 24 h. */
@@ -117,6 +120,7 @@ const optionsSchema = z
     stuckAfterMs: durationMs().default(10 * 60_000),
     failureThreshold: z.number().int().min(1).default(2),
     notifyOnRecovery: z.boolean().default(false),
+    realertEveryMs: realertSchema,
     ingest: z.boolean().default(true),
     since: z.date().optional(),
     batchSize: z.number().int().min(1).default(1000),
@@ -149,7 +153,11 @@ export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<Pg
     await checkPgCronJobNames(sql, named, 'checkPgCronRuns options', options.storeTimeoutMs)
     // Entries are written unclaimed (claimMs 0): the delivery below claims them like any other.
     const alert: AlertSpec = {
-      policy: { failureThreshold: options.failureThreshold, notifyOnRecovery: options.notifyOnRecovery },
+      policy: {
+        failureThreshold: options.failureThreshold,
+        notifyOnRecovery: options.notifyOnRecovery,
+        realertEveryMs: options.realertEveryMs,
+      },
       notifiers: options.notifiers.map((notifier) => notifier.name),
       ttlMs: options.alertTtlMs,
       claimMs: 0,

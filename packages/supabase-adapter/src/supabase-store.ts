@@ -8,9 +8,12 @@ import type {
   ExecutionLogStore,
   FinishRunInput,
   FinishRunResult,
+  GetJobInput,
   HeartbeatInput,
+  JobRecord,
   ListAlertsInput,
   ListRunsOptions,
+  MuteJobInput,
   PendingAlert,
   RecordAlertOutcomeInput,
   RecordMissedRunInput,
@@ -121,7 +124,6 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
 
     async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
       checkJobName(input.jobName)
-      const eventText = cleanJson(input.event)
       const result = (await call(
         `select cronwarden.record_missed_run($1::text, $2::text, $3::bigint, $4::bigint, $5::text,
            $6::text::jsonb, $7::text::jsonb)`,
@@ -131,15 +133,21 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
           input.expectedAt.getTime(),
           input.detectedAt.getTime(),
           storedError(input.errorMessage),
-          eventText,
+          cleanJson({
+            schedule: input.missed.schedule,
+            timezone: input.missed.timezone,
+            last_run_at: input.missed.lastRunAt?.getTime() ?? null,
+          }),
           alertSpecText(input.alert),
         ],
-      )) as { created: boolean; alert: WrittenAlertRow | null }
+      )) as { created: boolean; transition: TransitionRow | null; alert: WrittenAlertRow | null }
+      if (!result.created || result.transition === null) return { created: false, transition: null, alert: null }
+      const transition = toTransition(input.jobName, result.transition)
       const alert =
         result.alert !== null && input.alert
-          ? toWrittenAlert(result.alert, { ...input, subject: eventSubject(eventText) }, input.alert)
+          ? toWrittenAlert(result.alert, { ...input, subject: { kind: 'transition', transition } }, input.alert)
           : null
-      return { created: result.created, alert }
+      return { created: true, transition, alert }
     },
 
     async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
@@ -188,6 +196,20 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       ])) as RunRow[]
       return rows.map(toRecord)
     },
+
+    async getJob(input: GetJobInput): Promise<JobRecord | null> {
+      const row = (await repeatable('select cronwarden.get_job($1::text)', [input.jobName])) as JobRow | null
+      return row === null ? null : toJobRecord(row)
+    },
+
+    // Setting a value: a retry after a dead connection sets the same value again.
+    async muteJob(input: MuteJobInput): Promise<void> {
+      checkJobName(input.jobName)
+      await repeatable('select cronwarden.mute_job($1::text, $2::bigint)', [
+        input.jobName,
+        input.until === null ? null : input.until.getTime(),
+      ])
+    },
   }
 }
 
@@ -230,5 +252,23 @@ function toRecord(row: RunRow): RunRecord {
     started_at: new Date(row.started_at).toISOString(),
     finished_at: toIso(row.finished_at),
     last_success_at: toIso(row.last_success_at),
+  }
+}
+
+interface JobRow extends Omit<JobRecord, 'down_since' | 'last_success_at' | 'last_run_at' | 'muted_until'> {
+  down_since: EpochMs | null
+  last_success_at: EpochMs | null
+  last_run_at: EpochMs | null
+  muted_until: EpochMs | null
+}
+
+function toJobRecord(row: JobRow): JobRecord {
+  return {
+    job_name: row.job_name,
+    consecutive_failure_count: row.consecutive_failure_count,
+    down_since: toIso(row.down_since),
+    last_success_at: toIso(row.last_success_at),
+    last_run_at: toIso(row.last_run_at),
+    muted_until: toIso(row.muted_until),
   }
 }

@@ -1,7 +1,14 @@
-import type { StreakTransition } from '@cronwarden/core'
+import type { MissedTime, StreakTransition } from '@cronwarden/core'
 
 /** Times cross from SQL as epoch milliseconds: timezone-free and the same in every driver. */
 export type EpochMs = number
+
+/** A missed time's schedule as the SQL functions write it (record_missed_run, migration 0007). */
+export interface MissedTimeRow {
+  schedule: string
+  timezone: string
+  last_run_at: EpochMs | null
+}
 
 /** A transition as the SQL functions return it (finish_run, begin_run's abandoned runs, alert subjects). */
 export interface TransitionRow {
@@ -15,6 +22,10 @@ export interface TransitionRow {
   consecutive_failure_count: number
   last_success_at: EpochMs | null
   down_since: EpochMs | null
+  /** Absent from entries written before migration 0007: read as null. */
+  previous_failure_at?: EpochMs | null
+  /** Absent from entries written before migration 0007: read as null. */
+  missed?: MissedTimeRow | null
 }
 
 export const toDate = (ms: EpochMs | null) => (ms === null ? null : new Date(ms))
@@ -33,5 +44,11 @@ export function toTransition(jobName: string, row: TransitionRow): StreakTransit
     consecutiveFailureCount: row.consecutive_failure_count,
     lastSuccessAt: toDate(row.last_success_at),
     downSince: toDate(row.down_since),
+    previousFailureAt: toDate(row.previous_failure_at ?? null),
+    missed: row.missed ? toMissedTime(row.missed) : null,
   }
+}
+
+function toMissedTime(row: MissedTimeRow): MissedTime {
+  return { schedule: row.schedule, timezone: row.timezone, lastRunAt: toDate(row.last_run_at) }
 }

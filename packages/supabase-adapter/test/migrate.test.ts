@@ -18,6 +18,7 @@ describe('listMigrations', () => {
       '0004_log_indexes.sql',
       '0005_search_path_and_purge.sql',
       '0006_pg_cron_ingest_batches.sql',
+      '0007_missed_streak_and_mute.sql',
     ])
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_execution_logs')
     expect(migrations[1]?.sql).toContain('create table if not exists cronwarden.cron_alerts')

@@ -296,7 +296,8 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
       [`pg_cron:${jobName}`],
     )
     const written = {
-      policy: { failureThreshold: 2, notifyOnRecovery: false },
+      // Stored with every entry since 0007: null, no reminders.
+      policy: { failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null },
       notifiers: [],
       claim_token: null,
       status: 'pending',

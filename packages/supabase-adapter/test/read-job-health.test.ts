@@ -46,19 +46,7 @@ async function playScenario(store: ExecutionLogStore, db: Database): Promise<Sce
     expectedAt: new Date(now - 3_600_000),
     detectedAt: new Date(now - 3_540_000),
     errorMessage: 'missed',
-    event: {
-      type: 'missed_run',
-      job_name: 'alpha',
-      run_id: 'missed:alpha',
-      occurred_at: new Date(now - 3_540_000).toISOString(),
-      expected_at: new Date(now - 3_600_000).toISOString(),
-      schedule: '0 * * * *',
-      timezone: 'UTC',
-      grace_ms: 60_000,
-      last_run_at: null,
-      last_success_at: null,
-      down_since: new Date(now - 3_600_000).toISOString(),
-    },
+    missed: { schedule: '0 * * * *', timezone: 'UTC', lastRunAt: null },
     alert: null,
   })
   const run = async (jobName: string, status: 'succeeded' | 'failed', alert = twoNotifiers) => {
@@ -234,10 +222,24 @@ function describeHealth(label: string, setup: () => Promise<{ db: Database; othe
 
     it('counts alert entries pending, retrying a failed notifier, and expired within the window', async () => {
       const [alpha, beta] = await readJobHealth({ db })
-      expect(alpha?.alerts).toEqual({ pending: 1, failed: 1, expired: 1 })
+      // Pending: the success that ended the missed time's streak, and the second failure.
+      expect(alpha?.alerts).toEqual({ pending: 2, failed: 1, expired: 1 })
       expect(beta?.alerts).toEqual({ pending: 0, failed: 0, expired: 0 })
       const [wider] = await readJobHealth({ db, jobs: ['alpha'], expiredWithinMs: 60 * 86_400_000 })
-      expect(wider?.alerts).toEqual({ pending: 1, failed: 1, expired: 2 })
+      expect(wider?.alerts).toEqual({ pending: 2, failed: 1, expired: 2 })
+    })
+
+    it('gives the time a job is muted until, null when it is not', async () => {
+      expect((await readJobHealth({ db })).map((job) => job.muted_until)).toEqual([null, null, null])
+      const until = new Date(Date.now() + 3_600_000)
+      await store.muteJob({ jobName: 'beta', until })
+      try {
+        const [beta] = await readJobHealth({ db, jobs: ['beta'] })
+        expect(beta?.muted_until).toBe(until.toISOString())
+      } finally {
+        await store.muteJob({ jobName: 'beta', until: null })
+      }
+      expect((await readJobHealth({ db, jobs: ['beta'] }))[0]?.muted_until).toBeNull()
     })
 
     it('reads only the jobs named, leaving out names it does not know', async () => {

@@ -1,12 +1,6 @@
 // The text this store keeps is the text every other store keeps: the same clipped error
 // message, and the same refusal of a job name it cannot store, whoever calls it.
-import {
-  createMemoryStore,
-  type ExecutionLogStore,
-  type MissedRunEvent,
-  silentLogger,
-  withFailureAlerting,
-} from '@cronwarden/core'
+import { createMemoryStore, type ExecutionLogStore, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { clipText, describeError } from '@cronwarden/core/plugin'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSupabaseStore } from '../src/index.js'
@@ -19,19 +13,6 @@ const available = await serverAvailable()
 /** Each call that takes a job name from its caller, rather than from a row. */
 const callsNaming = (jobName: string) => {
   const at = new Date(Date.UTC(2026, 0, 5, 6))
-  const event: MissedRunEvent = {
-    type: 'missed_run',
-    job_name: jobName,
-    run_id: 'missed-run',
-    occurred_at: at.toISOString(),
-    expected_at: at.toISOString(),
-    schedule: '0 6 * * *',
-    timezone: 'UTC',
-    grace_ms: 60_000,
-    last_run_at: null,
-    last_success_at: null,
-    down_since: at.toISOString(),
-  }
   return {
     beginRun: (store: ExecutionLogStore) =>
       store.beginRun({ jobName, runId: 'a-run', leaseMs: 60_000, exclusive: true, host: null, alert }),
@@ -42,7 +23,7 @@ const callsNaming = (jobName: string) => {
         expectedAt: at,
         detectedAt: at,
         errorMessage: 'no run started',
-        event,
+        missed: { schedule: '0 6 * * *', timezone: 'UTC', lastRunAt: null },
         alert,
       }),
     enqueueAlert: (store: ExecutionLogStore) =>

@@ -1,4 +1,4 @@
-import { type AlertEvent, checkMissedRuns } from '@cronwarden/core'
+import { checkMissedRuns } from '@cronwarden/core'
 import { checkPgCronRuns } from '@cronwarden/supabase-adapter'
 import { createCommandLogger } from '../command-logger.js'
 import type { CommandContext } from '../context.js'
@@ -25,24 +25,25 @@ export async function check(context: CommandContext, options: { verbose: boolean
     storeTimeoutMs: config.storeTimeoutMs,
     logger,
   }
-  const missed: AlertEvent[] =
-    jobs.length > 0 ? await checkMissedRuns({ store: context.store(), jobs, ...delivery }) : []
+  const missed =
+    jobs.length > 0 ? await checkMissedRuns({ store: context.store(), jobs, ...delivery }) : { recorded: 0, events: [] }
   const pgCron =
     pgCronJobs.length > 0
       ? await checkPgCronRuns({ db: context.database(), jobs: pgCronJobs, ...delivery })
       : { recorded: 0, events: [] }
   if (out.json) {
     out.printJson({
-      missed_runs: { checked: jobs.length, events: missed },
+      missed_runs: { checked: jobs.length, recorded: missed.recorded, events: missed.events },
       pg_cron: { checked: pgCronJobs.length, recorded: pgCron.recorded, events: pgCron.events },
       errors: logger.errors,
     })
   } else {
-    for (const event of [...missed, ...pgCron.events])
+    for (const event of [...missed.events, ...pgCron.events])
       out.line(`${event.type}: ${event.job_name} (run ${event.run_id})`)
     out.line(
       `Checked ${jobs.length} scheduled job(s) and ${pgCronJobs.length} pg_cron job(s): ` +
-        `${pgCron.recorded} pg_cron run(s) recorded, ${missed.length + pgCron.events.length} alert(s) sent` +
+        `${missed.recorded} missed time(s) and ${pgCron.recorded} pg_cron run(s) recorded, ` +
+        `${missed.events.length + pgCron.events.length} alert(s) sent` +
         `${logger.errors > 0 ? `, ${logger.errors} error(s)` : ''}.`,
     )
   }

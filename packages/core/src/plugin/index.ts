@@ -6,7 +6,7 @@ export { decideAlerts, decideEntry } from '../decide-alerts.js'
 export { describeError, describeNetworkError, kindOf } from '../describe-error.js'
 export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
 export { counted, formatDuration, utcTime } from '../human-text.js'
-export { checkUniqueNotifierNames, deliveryOptionsShape, notifierSchema } from '../options.js'
+export { checkUniqueNotifierNames, deliveryOptionsShape, notifierSchema, realertSchema } from '../options.js'
 export { parseOptions } from '../parse-options.js'
 export { readSafely } from '../read-safely.js'
 export { createRedactor, redactError, redactUrls } from '../redact.js'
@@ -30,6 +30,6 @@ export {
   neutralizeBackticks,
   singleLine,
 } from '../safe-text.js'
-export { durationMs, MAX_TIMER_MS, nameSchema } from '../schema-helpers.js'
+export { durationMs, MAX_TIMER_MS, nameSchema, type SchemaMatches, schemaMatches } from '../schema-helpers.js'
 export { boundCall } from '../store-timeout.js'
 export { untilAborted } from '../until-aborted.js'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { AlertEvent, MissedRunEvent } from '../alert-event.js'
+import type { AlertEvent, AlertEventType } from '../alert-event.js'
 import type {
   AlertSpec,
   BeginRunInput,
@@ -12,29 +12,18 @@ import type {
 import { cleanText, clipText, MAX_ERROR_MESSAGE_LENGTH } from '../safe-text.js'
 import type { ContractRunner } from './contract-runner.js'
 
-function missedInput(jobName: string, alert: AlertSpec | null): RecordMissedRunInput {
-  const expectedAt = new Date(Date.UTC(2026, 0, 5, 6))
-  const runId = `missed:${jobName}:${expectedAt.toISOString()}`
-  const event: MissedRunEvent = {
-    type: 'missed_run',
-    job_name: jobName,
-    run_id: runId,
-    occurred_at: '2026-01-05T06:05:00.000Z',
-    expected_at: expectedAt.toISOString(),
-    schedule: '0 6 * * *',
-    timezone: 'UTC',
-    grace_ms: 300_000,
-    last_run_at: null,
-    last_success_at: null,
-    down_since: expectedAt.toISOString(),
-  }
+const MINUTE = 60_000
+
+/** A missed daily 06:00 on the given day of January 2026 (default the 5th). */
+function missedInput(jobName: string, alert: AlertSpec | null, day = 5): RecordMissedRunInput {
+  const expectedAt = new Date(Date.UTC(2026, 0, day, 6))
   return {
     jobName,
-    runId,
+    runId: `missed:${jobName}:${expectedAt.toISOString()}`,
     expectedAt,
-    detectedAt: new Date(expectedAt.getTime() + 60_000),
+    detectedAt: new Date(expectedAt.getTime() + MINUTE),
     errorMessage: 'No run started within 60000 ms',
-    event,
+    missed: { schedule: '0 6 * * *', timezone: 'UTC', lastRunAt: null },
     alert,
   }
 }
@@ -119,11 +108,14 @@ export function describeExecutionLogStoreContract(
       expect(one).toMatchObject({ status: 'failed', previousFailureCount: 0, consecutiveFailureCount: 1 })
       expect(one?.lastSuccessAt).toBeNull()
       expect(one?.downSince?.getTime()).toBe(one?.startedAt.getTime())
+      expect(one?.previousFailureAt).toBeNull()
+      expect(one?.missed).toBeNull()
 
       const second = await startedRun(jobName)
       const two = await fail(jobName, second, 'second failure')
       expect(two).toMatchObject({ previousFailureCount: 1, consecutiveFailureCount: 2, errorMessage: 'second failure' })
       expect(two?.downSince?.getTime()).toBe(one?.startedAt.getTime())
+      expect(two?.previousFailureAt).toEqual(one?.finishedAt)
 
       const third = await startedRun(jobName)
       const success = await succeed(jobName, third)
@@ -296,28 +288,99 @@ export function describeExecutionLogStoreContract(
       expect(rowCounts).toEqual(counts)
     })
 
-    it('records a missed time once, whoever asks first, without touching the streak', async () => {
+    it('records a missed time once, whoever asks first, counting it in the streak like a failure', async () => {
       const jobName = newJob()
-      await fail(jobName, await startedRun(jobName))
+      const failed = await fail(jobName, await startedRun(jobName))
       const input = missedInput(jobName, null)
       const claims = await Promise.all(Array.from({ length: 10 }, () => store.recordMissedRun(input)))
-      expect(claims.filter((claim) => claim.created)).toHaveLength(1)
-      expect(await store.recordMissedRun(input)).toEqual({ created: false, alert: null })
+      const created = claims.filter((claim) => claim.created)
+      expect(created).toHaveLength(1)
+      expect(await store.recordMissedRun(input)).toEqual({ created: false, transition: null, alert: null })
+      expect(created[0]?.transition).toEqual({
+        jobName,
+        runId: input.runId,
+        status: 'missed',
+        startedAt: input.expectedAt,
+        finishedAt: input.detectedAt,
+        durationMs: MINUTE,
+        errorMessage: 'No run started within 60000 ms',
+        previousFailureCount: 1,
+        consecutiveFailureCount: 2,
+        lastSuccessAt: null,
+        downSince: failed?.startedAt,
+        previousFailureAt: failed?.finishedAt,
+        missed: { schedule: '0 6 * * *', timezone: 'UTC', lastRunAt: null },
+      })
       const rows = await store.listRuns(jobName)
       expect(rows.find((row) => row.status === 'missed')).toMatchObject({
         run_id: input.runId,
         started_at: input.expectedAt.toISOString(),
         finished_at: input.detectedAt.toISOString(),
+        duration_ms: MINUTE,
         error_message: 'No run started within 60000 ms',
-        consecutive_failure_count: null,
+        consecutive_failure_count: 2,
       })
       const next = await fail(jobName, await startedRun(jobName))
-      expect(next?.consecutiveFailureCount).toBe(2)
+      expect(next?.consecutiveFailureCount).toBe(3)
+      expect(next?.previousFailureAt).toEqual(input.detectedAt)
+    })
+
+    it('starts a streak at a missed time, and ends it with the next success', async () => {
+      const jobName = newJob()
+      const first = missedInput(jobName, null, 5)
+      const lastRunAt = new Date(Date.UTC(2026, 0, 4, 6))
+      const one = await store.recordMissedRun({ ...first, missed: { ...first.missed, lastRunAt } })
+      expect(one.transition).toMatchObject({
+        previousFailureCount: 0,
+        consecutiveFailureCount: 1,
+        previousFailureAt: null,
+      })
+      expect(one.transition?.downSince).toEqual(first.expectedAt)
+      expect(one.transition?.missed?.lastRunAt).toEqual(lastRunAt)
+      const two = await store.recordMissedRun(missedInput(jobName, null, 6))
+      expect(two.transition).toMatchObject({ consecutiveFailureCount: 2 })
+      expect(two.transition?.downSince).toEqual(first.expectedAt)
+      expect(two.transition?.previousFailureAt).toEqual(first.detectedAt)
+      const success = await succeed(jobName, await startedRun(jobName))
+      expect(success).toMatchObject({ previousFailureCount: 2, consecutiveFailureCount: 0, previousFailureAt: null })
+      expect(success?.downSince).toEqual(first.expectedAt)
+    })
+
+    it("tells a job's streak, last run and mute, and nothing of a job it never saw", async () => {
+      const jobName = newJob()
+      expect(await store.getJob({ jobName })).toBeNull()
+      const begun = await begin(jobName)
+      await store.recordMissedRun(missedInput(jobName, null))
+      expect(await store.getJob({ jobName })).toEqual({
+        job_name: jobName,
+        consecutive_failure_count: 1,
+        down_since: missedInput(jobName, null).expectedAt.toISOString(),
+        last_success_at: null,
+        // A missed time is not a run.
+        last_run_at: begun.startedAt.toISOString(),
+        muted_until: null,
+      })
+      const until = new Date(Date.now() + 3_600_000)
+      await store.muteJob({ jobName, until })
+      expect((await store.getJob({ jobName }))?.muted_until).toBe(until.toISOString())
+      await store.muteJob({ jobName, until: null })
+      expect((await store.getJob({ jobName }))?.muted_until).toBeNull()
+      // A skipped run is a run the trigger started.
+      await begin(jobName, { exclusive: true })
+      const skipped = await begin(jobName, { exclusive: true })
+      expect(skipped.outcome).toBe('skipped')
+      expect((await store.getJob({ jobName }))?.last_run_at).toBe(skipped.startedAt.toISOString())
+      const newcomer = newJob()
+      await store.muteJob({ jobName: newcomer, until })
+      expect(await store.getJob({ jobName: newcomer })).toMatchObject({
+        consecutive_failure_count: 0,
+        muted_until: until.toISOString(),
+      })
     })
 
     describe('alert entries', () => {
       const spec = (overrides: Partial<AlertSpec> = {}): AlertSpec => ({
-        policy: { failureThreshold: 2, notifyOnRecovery: false },
+        policy: { failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null },
         notifiers: ['slack', 'email'],
         ttlMs: 3_600_000,
         claimMs: 60_000,
@@ -338,50 +401,42 @@ export function describeExecutionLogStoreContract(
         if (!result?.alert) throw new Error('expected an alert entry with the failure')
         return result.alert
       }
+      const succeedWithAlert = async (jobName: string) =>
+        store.finishRun({
+          jobName,
+          runId: await startedRun(jobName),
+          status: 'succeeded',
+          errorMessage: null,
+          summary: null,
+          alert: spec(),
+        })
       const outcome = (
         notifier: string,
-        status: 'delivered' | 'failed' | 'timed_out' | 'expired',
+        status: 'delivered' | 'failed' | 'timed_out' | 'expired' | 'muted',
         retryAfterMs = 0,
+        eventType: AlertEventType = 'consecutive_failures',
       ) => ({
         notifier,
-        event_type: 'consecutive_failures' as const,
+        event_type: eventType,
         status,
-        error_message: status === 'delivered' ? null : `${notifier} ${status}`,
+        error_message: status === 'delivered' || status === 'muted' ? null : `${notifier} ${status}`,
         attempted_at: new Date().toISOString(),
-        duration_ms: 12,
+        duration_ms: status === 'muted' ? 0 : 12,
         retryAfterMs: status === 'failed' || status === 'timed_out' ? retryAfterMs : null,
       })
-      const settle = (alert: PendingAlert, outcomes: ReturnType<typeof outcome>[]) =>
-        store.recordAlertOutcome({
-          alertId: alert.alertId,
-          claimToken: alert.claimToken,
-          eventType: 'consecutive_failures',
-          outcomes,
-        })
+      const settle = (
+        alert: PendingAlert,
+        outcomes: ReturnType<typeof outcome>[],
+        eventType: AlertEventType = 'consecutive_failures',
+      ) => store.recordAlertOutcome({ alertId: alert.alertId, claimToken: alert.claimToken, eventType, outcomes })
 
       it('writes no entry for a success after a success, and one for a success that ends a streak', async () => {
         const jobName = newJob()
-        const first = await startedRun(jobName)
-        const quiet = await store.finishRun({
-          jobName,
-          runId: first,
-          status: 'succeeded',
-          errorMessage: null,
-          summary: null,
-          alert: spec(),
-        })
+        const quiet = await succeedWithAlert(jobName)
         expect(quiet?.alert).toBeNull()
         const failure = await failWithAlert(jobName)
         await settle(failure, [outcome('slack', 'delivered'), outcome('email', 'delivered')])
-        const last = await startedRun(jobName)
-        const ended = await store.finishRun({
-          jobName,
-          runId: last,
-          status: 'succeeded',
-          errorMessage: null,
-          summary: null,
-          alert: spec(),
-        })
+        const ended = await succeedWithAlert(jobName)
         expect(ended?.alert?.subject).toMatchObject({
           kind: 'transition',
           transition: { status: 'succeeded', previousFailureCount: 1 },
@@ -390,11 +445,14 @@ export function describeExecutionLogStoreContract(
 
       it('writes a claimed entry with the transition, the policy and every owed notifier', async () => {
         const jobName = newJob()
-        const alert = await failWithAlert(jobName, spec({ policy: { failureThreshold: 3, notifyOnRecovery: true } }))
+        const alert = await failWithAlert(
+          jobName,
+          spec({ policy: { failureThreshold: 3, notifyOnRecovery: true, realertEveryMs: null } }),
+        )
         expect(alert).toMatchObject({
           jobName,
           expired: false,
-          policy: { failureThreshold: 3, notifyOnRecovery: true },
+          policy: { failureThreshold: 3, notifyOnRecovery: true, realertEveryMs: null },
           subject: {
             kind: 'transition',
             transition: { jobName, status: 'failed', consecutiveFailureCount: 1, errorMessage: 'down' },
@@ -571,11 +629,12 @@ export function describeExecutionLogStoreContract(
         })
       })
 
-      it('writes a claimed entry with a missed run and with an event decided while it happened', async () => {
+      it("writes a claimed entry with a missed time's transition and with an event decided while it happened", async () => {
         const jobName = newJob()
         const recorded = await store.recordMissedRun(missedInput(jobName, spec()))
         expect(recorded.created).toBe(true)
-        expect(recorded.alert?.subject).toEqual({ kind: 'event', event: missedInput(jobName, null).event })
+        expect(recorded.alert?.subject).toEqual({ kind: 'transition', transition: recorded.transition })
+        expect(recorded.alert?.muted).toBe(false)
         const runId = await startedRun(jobName)
         const event: AlertEvent = {
           type: 'long_running',
@@ -594,6 +653,78 @@ export function describeExecutionLogStoreContract(
           runId,
           recorded.alert?.runId,
         ])
+        expect((await begin(jobName)).pendingAlerts).toBe(2)
+      })
+
+      it('keeps the reminder interval with the entry', async () => {
+        const jobName = newJob()
+        const policy = { failureThreshold: 2, notifyOnRecovery: true, realertEveryMs: 86_400_000 }
+        const alert = await failWithAlert(jobName, spec({ policy, claimMs: 1 }))
+        expect(alert.policy).toEqual(policy)
+        await sleep(20)
+        const [claimed] = await claim(jobName)
+        expect(claimed?.policy).toEqual(policy)
+      })
+
+      it('marks entries written while the job is muted, until the mute ends', async () => {
+        const jobName = newJob()
+        await store.muteJob({ jobName, until: new Date(Date.now() + 3_600_000) })
+        const muted = await failWithAlert(jobName)
+        expect(muted.muted).toBe(true)
+        const missed = await store.recordMissedRun(missedInput(jobName, spec()))
+        expect(missed.alert?.muted).toBe(true)
+        await store.muteJob({ jobName, until: new Date(Date.now() - 1_000) })
+        expect((await failWithAlert(jobName)).muted).toBe(false)
+        await store.muteJob({ jobName, until: new Date(Date.now() + 3_600_000) })
+        await store.muteJob({ jobName, until: null })
+        expect((await failWithAlert(jobName)).muted).toBe(false)
+      })
+
+      it('settles a muted entry as muted, with its event on the run, and mutes the recovery of its streak', async () => {
+        const jobName = newJob()
+        await failWithAlert(jobName)
+        await store.muteJob({ jobName, until: new Date(Date.now() + 3_600_000) })
+        const alert = await failWithAlert(jobName)
+        await settle(alert, [outcome('slack', 'muted'), outcome('email', 'muted')])
+        const [record] = await store.listAlerts({ jobName })
+        expect(record).toMatchObject({ status: 'muted', event_type: 'consecutive_failures' })
+        expect(record?.notifiers.map((state) => [state.status, state.attempts])).toEqual([
+          ['muted', 0],
+          ['muted', 0],
+        ])
+        const [row] = await store.listRuns(jobName)
+        expect(row?.deliveries.map((delivery) => [delivery.notifier, delivery.status, delivery.error_message])).toEqual(
+          [
+            ['slack', 'muted', null],
+            ['email', 'muted', null],
+          ],
+        )
+        expect((await begin(jobName)).pendingAlerts).toBe(1) // the first failure's entry is still owed
+        await store.muteJob({ jobName, until: null })
+        const ended = await succeedWithAlert(jobName)
+        expect(ended?.alert?.muted).toBe(true)
+        // The next streak's alert and recovery are the job's own again.
+        const next = await failWithAlert(jobName)
+        expect(next.muted).toBe(false)
+        const recovered = await succeedWithAlert(jobName)
+        expect(recovered?.alert?.muted).toBe(false)
+      })
+
+      it('sends the recovery of a streak whose muted alert was followed by a delivered reminder', async () => {
+        const jobName = newJob()
+        await store.muteJob({ jobName, until: new Date(Date.now() + 3_600_000) })
+        await failWithAlert(jobName)
+        const alert = await failWithAlert(jobName)
+        await settle(alert, [outcome('slack', 'muted'), outcome('email', 'muted')])
+        await store.muteJob({ jobName, until: null })
+        const reminder = await failWithAlert(jobName)
+        await settle(
+          reminder,
+          [outcome('slack', 'delivered', 0, 'still_failing'), outcome('email', 'delivered', 0, 'still_failing')],
+          'still_failing',
+        )
+        const ended = await succeedWithAlert(jobName)
+        expect(ended?.alert?.muted).toBe(false)
       })
 
       it('gives each entry to one of many dispatchers claiming at once', async () => {

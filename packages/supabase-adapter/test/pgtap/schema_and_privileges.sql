@@ -2,7 +2,7 @@
 -- nothing. Run by test/pgtap.test.ts with pg_prove against a freshly migrated database in
 -- which the roles `anon` and `authenticated` exist.
 begin;
-select plan(60);
+select plan(67);
 
 select has_schema('cronwarden');
 select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
@@ -37,6 +37,13 @@ select has_function('cronwarden', 'list_runs', array['text', 'integer']);
 select has_function('cronwarden', 'purge', array['integer', 'integer']);
 select has_function('cronwarden', 'job_health', array['text[]', 'integer', 'bigint']);
 select has_function('cronwarden', 'record_missed_run', array['text', 'text', 'bigint', 'bigint', 'text', 'jsonb', 'jsonb']);
+select has_function('cronwarden', 'get_job', array['text']);
+select has_function('cronwarden', 'mute_job', array['text', 'bigint']);
+select col_type_is('cronwarden', 'cron_job_state', 'last_run_at', 'timestamp with time zone', 'the missed-run check reads the last run from the job''s row');
+select col_type_is('cronwarden', 'cron_job_state', 'last_failure_at', 'timestamp with time zone', 'reminders are decided from the previous failure');
+select col_type_is('cronwarden', 'cron_job_state', 'muted_until', 'timestamp with time zone', 'a job is muted until a time');
+select col_type_is('cronwarden', 'cron_job_state', 'alert_muted_for', 'timestamp with time zone', 'the streak whose alert was muted');
+select col_not_null('cronwarden', 'cron_alerts', 'muted', 'an entry is muted or not, decided when written');
 select has_function('cronwarden', 'enqueue_alert', array['text', 'text', 'jsonb', 'jsonb']);
 select has_function('cronwarden', 'claim_alerts', array['text[]', 'text[]', 'integer', 'bigint']);
 select has_function('cronwarden', 'record_alert_outcome', array['text', 'text', 'text', 'jsonb']);

@@ -2,7 +2,7 @@ import type { AlertSpec, LongRunningEvent } from '@cronwarden/core'
 
 /** An alert spec for direct store calls: one notifier, long enough not to expire or lapse mid-test. */
 export const alertSpec: AlertSpec = {
-  policy: { failureThreshold: 2, notifyOnRecovery: false },
+  policy: { failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null },
   notifiers: ['slack'],
   ttlMs: 3_600_000,
   claimMs: 60_000,
