@@ -1,4 +1,10 @@
-import type { ConsecutiveFailuresEvent, LongRunningEvent, MissedRunEvent, RecoveredEvent } from '@cronwarden/core'
+import type {
+  ConsecutiveFailuresEvent,
+  LongRunningEvent,
+  MissedRunEvent,
+  RecoveredEvent,
+  StillFailingEvent,
+} from '@cronwarden/core'
 
 /** One realistic event of each type, for every notifier's formatter and delivery tests. */
 export const failuresEvent: ConsecutiveFailuresEvent = {
@@ -48,8 +54,29 @@ export const missedRunEvent: MissedRunEvent = {
   grace_ms: 600_000,
   last_run_at: '2026-11-29T03:00:00.000Z',
   last_success_at: '2026-11-29T03:00:03.000Z',
+  // The threshold is reached at the first missed time: the streak starts, and alerts, there.
+  consecutive_failure_count: 1,
+  threshold: 1,
   down_since: '2026-11-30T03:00:00.000Z',
 }
 
+/**
+ * A reminder about `failuresEvent`'s incident (same `job_name` and `down_since`): its third
+ * failure, a retry more than `realert_every_ms` after the alert.
+ */
+export const stillFailingEvent: StillFailingEvent = {
+  type: 'still_failing',
+  job_name: 'assignment-reminders',
+  run_id: 'run-5',
+  occurred_at: '2026-11-28T15:00:05.000Z',
+  error_message: 'connect ECONNREFUSED 10.0.0.5:5432',
+  consecutive_failure_count: 3,
+  threshold: 2,
+  down_since: '2026-11-27T03:00:00.000Z',
+  down_for_ms: 129_605_000,
+  last_success_at: '2026-11-26T03:00:04.000Z',
+  realert_every_ms: 21_600_000,
+}
+
 /** Every event type once; a new type in core belongs here too. */
-export const everyEvent = [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent] as const
+export const everyEvent = [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] as const

@@ -1,7 +1,8 @@
 import type { AlertEvent } from '@cronwarden/core'
 import { describe, expect, it } from 'vitest'
-import { failure, longRun, missedRun, recovery } from '../test/support/events.js'
+import { failure, longRun, missedRun, recovery, stillFailing } from '../test/support/events.js'
 import { formatEmail } from './format-email.js'
+import { incidentMessageId } from './thread-ids.js'
 
 const domain = { messageIdDomain: 'example.org' }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -80,11 +81,34 @@ describe('formatEmail', () => {
     expect(email.text).toMatch(/Down for: +2 d\n/)
   })
 
-  it('describes a missed run with its schedule and the last run', () => {
+  it('describes a missed run with its schedule, the last run and the streak it completed', () => {
     const email = formatEmail(missedRun)
     expect(email.subject).toBe('assignment-follow-up-reminders did not run at 2026-01-08 06:00:00 UTC')
+    expect(email.text).toContain('That makes 2 failures in a row (alert threshold: 2).')
     expect(email.text).toMatch(/Schedule: +0 6 \* \* \* \(UTC\)\n/)
+    expect(email.text).toMatch(/Failures in a row: +2\n/)
+    expect(email.text).toMatch(/Failing since: +2026-01-07 06:00:00 UTC\n/)
     expect(email.text).toMatch(/Last run: +2026-01-07 06:00:00 UTC\n/)
+  })
+
+  it('describes a still_failing reminder: the count, since when, for how long, and the latest error', () => {
+    const email = formatEmail(stillFailing)
+    expect(email.subject).toBe('Still failing: assignment-follow-up-reminders (3 failures in a row)')
+    expect(email.text).toContain(
+      'The job "assignment-follow-up-reminders" is still failing: 3 failures in a row since 2026-01-04 06:00:00 UTC, down for 1 d 12 h.',
+    )
+    expect(email.text).toContain('Error:\npush service answered 503 Service Unavailable\n')
+    expect(email.text).toMatch(/Failures in a row: +3 \(alert threshold 2\)\n/)
+    expect(email.text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
+    expect(email.text).toMatch(/Down for: +1 d 12 h\n/)
+    expect(email.text).toContain('at most one every 6 h')
+    expect(email.headers['X-Cronwarden-Event']).toBe('still_failing')
+  })
+
+  it('escapes markup in the latest error of a reminder', () => {
+    const { html } = formatEmail({ ...stillFailing, error_message: '<img src=x onerror=1> & <b>x</b>' })
+    expect(html).not.toContain('<img')
+    expect(html).toContain('&lt;img src=x onerror=1&gt; &amp; &lt;b&gt;x&lt;/b&gt;')
   })
 
   it('puts the subject prefix before the subject', () => {
@@ -187,14 +211,26 @@ describe('formatEmail threading', () => {
     expect(next.headers['Message-ID']).not.toBe(formatEmail(failure, domain).headers['Message-ID'])
   })
 
-  it('starts a thread with the first missed time and replies to it for later misses', () => {
-    const first = formatEmail(missedRun, domain).headers
-    const later = formatEmail(
-      { ...missedRun, run_id: 'missed-2026-01-09', expected_at: '2026-01-09T06:00:00.000Z' },
-      domain,
-    ).headers
-    expect(first['In-Reply-To']).toBeUndefined()
-    expect(later['In-Reply-To']).toBe(first['Message-ID'])
+  it('threads a still_failing reminder under the alert of its incident, as a recovery is', () => {
+    const root = formatEmail(failure, domain).headers
+    const reminder = formatEmail(stillFailing, domain).headers
+    expect(reminder['In-Reply-To']).toBe(root['Message-ID'])
+    expect(reminder.References).toBe(root['Message-ID'])
+    expect(reminder['X-Cronwarden-Incident']).toBe(root['X-Cronwarden-Incident'])
+    expect(reminder['Message-ID']).not.toBe(root['Message-ID'])
+    expect(reminder['Message-ID']).not.toBe(formatEmail(recovery, domain).headers['Message-ID'])
+    // Each reminder is a message of its own; a redelivered one keeps its id.
+    const next = formatEmail({ ...stillFailing, run_id: 'later-run', consecutive_failure_count: 5 }, domain).headers
+    expect(next['Message-ID']).not.toBe(reminder['Message-ID'])
+    expect(formatEmail(stillFailing, domain).headers['Message-ID']).toBe(reminder['Message-ID'])
+  })
+
+  it('makes a missed run that alerts the root of its incident, even when the streak began with a failed run', () => {
+    const alert = formatEmail(missedRun, domain).headers
+    expect(alert['In-Reply-To']).toBeUndefined()
+    expect(alert['Message-ID']).toBe(incidentMessageId(missedRun.job_name, missedRun.down_since, 'example.org'))
+    const reminder = formatEmail({ ...stillFailing, down_since: missedRun.down_since }, domain).headers
+    expect(reminder['In-Reply-To']).toBe(alert['Message-ID'])
   })
 
   it('sends a long run on its own, outside any thread', () => {

@@ -4,11 +4,12 @@ import type {
   LongRunningEvent,
   MissedRunEvent,
   RecoveredEvent,
+  StillFailingEvent,
 } from '@cronwarden/core'
 import { codePointPrefix, counted, displayText, formatDuration, utcTime } from '@cronwarden/core/plugin'
 import { headerText } from './format-values.js'
 import { escapeHtml } from './html.js'
-import { normalizeTime, replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
+import { replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 
 /** Options of `formatEmail`; every one may be left out. */
 export interface FormatEmailOptions {
@@ -41,6 +42,10 @@ export interface FormattedEmail {
  * so it names no real host; `createEmailNotifier` uses the domain of `from` instead.
  */
 export const DEFAULT_MESSAGE_ID_DOMAIN = 'cronwarden.invalid'
+
+/** Under the first alert of a streak, whichever event it is: the reader wonders what comes next. */
+const STREAK_NOTE =
+  'This is the only alert for this streak: later failures are recorded in the execution log, and alerted again only as "still failing" reminders when realertEveryMs is set.'
 
 /** A stack trace or a response body can be huge; an alert needs its start. */
 const MAX_ERROR_CHARS = 10_000
@@ -87,6 +92,8 @@ function describeEvent(event: AlertEvent, domain: string): EmailContent {
       return describeRecovery(event, domain)
     case 'missed_run':
       return describeMissedRun(event, domain)
+    case 'still_failing':
+      return describeStillFailing(event, domain)
     default: {
       // Compile time: a new event type in core must be handled here. Run time: events are
       // data from a wire or a table, so a newer sender's type still gets a readable email.
@@ -111,7 +118,7 @@ function describeFailures(event: ConsecutiveFailuresEvent, domain: string): Emai
       ['Started at', utcTime(event.started_at)],
       ['Duration', formatDuration(event.duration_ms)],
     ],
-    note: 'This is the only alert for this streak: later failures are recorded in the execution log but not alerted again.',
+    note: STREAK_NOTE,
     event: { type: event.type, job, runId: event.run_id },
     thread: rootIds(job, event.down_since, domain),
   }
@@ -160,26 +167,49 @@ function describeRecovery(event: RecoveredEvent, domain: string): EmailContent {
 
 function describeMissedRun(event: MissedRunEvent, domain: string): EmailContent {
   const job = event.job_name
-  // The first missed time opens the incident; later misses of the same outage reply to it.
-  const opensIncident = normalizeTime(event.expected_at) === normalizeTime(event.down_since)
+  const streak = counted(event.consecutive_failure_count, 'failure')
   return {
     subject: `${job} did not run at ${utcTime(event.expected_at)}`,
-    summary: `No run of "${job}" started at its scheduled time ${utcTime(event.expected_at)} (schedule "${event.schedule}", ${event.timezone}, grace ${formatDuration(event.grace_ms)}).`,
+    summary: `No run of "${job}" started at its scheduled time ${utcTime(event.expected_at)} (schedule "${event.schedule}", ${event.timezone}, grace ${formatDuration(event.grace_ms)}). That makes ${streak} in a row (alert threshold: ${event.threshold}).`,
     error: null,
     rows: [
       ['Job', job],
       ['Scheduled at', utcTime(event.expected_at)],
       ['Schedule', `${event.schedule} (${event.timezone})`],
-      ['Missing since', utcTime(event.down_since)],
+      ['Failures in a row', String(event.consecutive_failure_count)],
+      // The streak may have begun with a failed run, before any missed time.
+      ['Failing since', utcTime(event.down_since)],
       ['Last run', event.last_run_at === null ? 'never' : utcTime(event.last_run_at)],
       ['Last success', event.last_success_at === null ? 'never' : utcTime(event.last_success_at)],
       ['Run id', event.run_id],
     ],
-    note: null,
+    note: STREAK_NOTE,
     event: { type: event.type, job, runId: event.run_id },
-    thread: opensIncident
-      ? rootIds(job, event.down_since, domain)
-      : replyIds(job, event.down_since, ['missed_run', event.expected_at], domain),
+    // Sent once per streak, when it reaches the threshold: the incident's first alert, as a
+    // consecutive_failures event would have been.
+    thread: rootIds(job, event.down_since, domain),
+  }
+}
+
+function describeStillFailing(event: StillFailingEvent, domain: string): EmailContent {
+  const job = event.job_name
+  const streak = counted(event.consecutive_failure_count, 'failure')
+  return {
+    subject: `Still failing: ${job} (${streak} in a row)`,
+    summary: `The job "${job}" is still failing: ${streak} in a row since ${utcTime(event.down_since)}, down for ${formatDuration(event.down_for_ms)}.`,
+    error: event.error_message,
+    rows: [
+      ['Job', job],
+      ['Failures in a row', `${event.consecutive_failure_count} (alert threshold ${event.threshold})`],
+      ['Failing since', utcTime(event.down_since)],
+      ['Down for', formatDuration(event.down_for_ms)],
+      ['Last success', event.last_success_at === null ? 'never' : utcTime(event.last_success_at)],
+      ['Run id', event.run_id],
+    ],
+    note: `A reminder, at most one every ${formatDuration(event.realert_every_ms)} (realertEveryMs) while the job keeps failing.`,
+    event: { type: event.type, job, runId: event.run_id },
+    // A reply to the incident's first alert, like the recovery: same job, same down_since.
+    thread: replyIds(job, event.down_since, ['still_failing', event.run_id], domain),
   }
 }
 

@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { createEmailNotifier } from '@cronwarden/email-notifier'
 import { createTransport } from 'nodemailer'
 import { afterEach, describe, expect, it } from 'vitest'
-import { failure, longRun, missedRun, recovery } from './support/events.js'
+import { failure, longRun, missedRun, recovery, stillFailing } from './support/events.js'
 import { notify, rejection } from './support/notify.js'
 import { closedPort, type SmtpSink, startSilentServer, startSmtpSink } from './support/smtp-sink.js'
 
@@ -46,6 +46,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
     ['long_running', longRun, 'assignment-follow-up-reminders is still running after 30 min'],
     ['recovered', recovery, 'assignment-follow-up-reminders recovered after 3 failures'],
     ['missed_run', missedRun, 'assignment-follow-up-reminders did not run at 2026-01-08 06:00:00 UTC'],
+    ['still_failing', stillFailing, 'Still failing: assignment-follow-up-reminders (3 failures in a row)'],
   ] as const)('delivers a %s email with its subject and both bodies', async (type, event, subject) => {
     const server = await sink()
     await notify({ transport: server.url(), from, to: 'ops@example.org' }, event)
@@ -66,6 +67,19 @@ describe('createEmailNotifier against a real SMTP server', () => {
     expect(reply?.inReplyTo).toBe(root?.messageId)
     expect(reply?.references).toBe(root?.messageId)
     expect(reply?.messageId).not.toBe(root?.messageId)
+  })
+
+  it('threads a still_failing reminder under the failure alert of the same incident', async () => {
+    const server = await sink()
+    const options = { transport: server.url(), from, to: 'ops@example.org' }
+    await notify(options, failure)
+    await notify(options, stillFailing)
+    await notify(options, recovery)
+    const [root, reminder, recovered] = server.received.map((mail) => mail.parsed)
+    expect(reminder?.inReplyTo).toBe(root?.messageId)
+    expect(reminder?.references).toBe(root?.messageId)
+    expect(reminder?.headers.get('x-cronwarden-incident')).toBe(root?.headers.get('x-cronwarden-incident'))
+    expect(new Set([root?.messageId, reminder?.messageId, recovered?.messageId]).size).toBe(3)
   })
 
   it('shows HTML in the error message as text in the HTML body', async () => {

@@ -1,12 +1,19 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { failuresEvent, longRunningEvent, missedRunEvent, recoveredEvent } from '../test/events.js'
+import {
+  everyEvent,
+  failuresEvent,
+  longRunningEvent,
+  missedRunEvent,
+  recoveredEvent,
+  stillFailingEvent,
+} from '../test/events.js'
 import { slackMessageSchema, visibleTexts } from '../test/slack-message-schema.js'
 import { formatSlackMessage } from './format-slack-message.js'
 import type { SectionBlock, SlackMessage } from './slack-message.js'
 
-const allEvents: AlertEvent[] = [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent]
+const allEvents: readonly AlertEvent[] = everyEvent
 
 const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/
 // A header is one line: no control character, no line or paragraph separator.
@@ -42,7 +49,7 @@ function section(message: SlackMessage): SectionBlock {
 
 function errorBody(message: SlackMessage): string {
   const text = section(message).text?.text ?? ''
-  const match = /^\*Error\*\n```([\s\S]*)```$/.exec(text)
+  const match = /^\*(?:Latest e|E)rror\*\n```([\s\S]*)```$/.exec(text)
   if (!match) throw new Error(`not an error code block: ${text}`)
   return match[1] ?? ''
 }
@@ -140,6 +147,37 @@ describe('formatSlackMessage', () => {
     const fields = section(message).fields?.map((field) => field.text)
     expect(fields).toContain('*Schedule*\n`*/5 * * * *`')
     expect(fields).toContain('*Time zone*\n`UTCˋ*x*ˋ`')
+  })
+
+  it('names the incident of a still_failing reminder as its alert did: the job and the time it began failing', () => {
+    const alert = formatSlackMessage(failuresEvent)
+    const reminder = formatSlackMessage(stillFailingEvent)
+    const failingSince = (message: SlackMessage) =>
+      section(message).fields?.find((field) => field.text.startsWith('*Failing since*'))?.text
+    expect(failingSince(reminder)).toBe(failingSince(alert))
+    expect(reminder.text).toBe(
+      '🔴 assignment-reminders still failing: 3 in a row since 2026-11-27 03:00:00 UTC (1 d 12 h): connect ECONNREFUSED 10.0.0.5:5432',
+    )
+    expect(headerText(reminder)).toBe('🔴 assignment-reminders still failing (3 in a row)')
+    expect(errorBody(reminder)).toBe('connect ECONNREFUSED 10.0.0.5:5432')
+    const fields = section(reminder).fields?.map((field) => field.text)
+    expect(fields).toContain('*Failures in a row*\n3 (alert threshold 2)')
+    expect(fields).toContain('*Down for*\n1 d 12 h')
+  })
+
+  it('escapes the latest error of a still_failing reminder like any error', () => {
+    const message = formatSlackMessage({ ...stillFailingEvent, error_message: 'boom <!channel> & ```x```\nstack' })
+    expectNoLiveMarkup(message)
+    expect(errorBody(message)).toBe('boom &lt;!channel&gt; &amp; ˋˋˋxˋˋˋ\nstack')
+    expect(message.text).toMatch(/\(1 d 12 h\): boom &lt;!channel&gt; &amp; ```x``` …$/)
+  })
+
+  it('says how far the streak went when a missed run alerts', () => {
+    const message = formatSlackMessage({ ...missedRunEvent, consecutive_failure_count: 3, threshold: 3 })
+    expect(message.text).toBe(
+      '🟡 assignment-reminders missed its scheduled run at 2026-11-30 03:00:00 UTC: 3 failures in a row (threshold 3)',
+    )
+    expect(section(message).fields?.map((field) => field.text)).toContain('*Failures in a row*\n3 (alert threshold 3)')
   })
 
   it('cuts a long error with a marker saying how much was cut', () => {
@@ -241,6 +279,9 @@ describe('formatSlackMessage', () => {
       fc
         .record({ job_name: nonEmpty, schedule: nonEmpty, timezone: nonEmpty })
         .map((fields): AlertEvent => ({ ...missedRunEvent, ...fields })),
+      fc
+        .record({ job_name: nonEmpty, run_id: nonEmpty, error_message: text })
+        .map((fields): AlertEvent => ({ ...stillFailingEvent, ...fields })),
     )
     fc.assert(
       fc.property(events, (event) => {
@@ -248,7 +289,10 @@ describe('formatSlackMessage', () => {
         expect(slackMessageSchema.safeParse(message).error).toBeUndefined()
         expectNoLiveMarkup(message)
         expect(message.text.length).toBeLessThanOrEqual(500)
-        if (event.type === 'consecutive_failures' && event.error_message.trim() !== '') {
+        if (
+          (event.type === 'consecutive_failures' || event.type === 'still_failing') &&
+          event.error_message.trim() !== ''
+        ) {
           expect(errorBody(message)).not.toContain('`')
         }
       }),

@@ -4,8 +4,16 @@ import type {
   LongRunningEvent,
   MissedRunEvent,
   RecoveredEvent,
+  StillFailingEvent,
 } from '@cronwarden/core'
-import { displayFields, formatDuration, neutralizeBackticks, singleLine, utcTime } from '@cronwarden/core/plugin'
+import {
+  counted,
+  displayFields,
+  formatDuration,
+  neutralizeBackticks,
+  singleLine,
+  utcTime,
+} from '@cronwarden/core/plugin'
 import { escapeSlackText } from './escape.js'
 import { slackDate } from './format-time.js'
 import { SLACK_LIMITS } from './slack-limits.js'
@@ -29,6 +37,8 @@ export function formatSlackMessage(alert: AlertEvent): SlackMessage {
       return formatRecovered(event)
     case 'missed_run':
       return formatMissedRun(event)
+    case 'still_failing':
+      return formatStillFailing(event)
     default: {
       // A new event type in core must be laid out here before this package compiles.
       const unhandled: never = event
@@ -42,6 +52,7 @@ const ICONS = {
   long_running: '🟠',
   recovered: '🟢',
   missed_run: '🟡',
+  still_failing: '🔴',
 } as const satisfies Record<AlertEvent['type'], string>
 
 function formatConsecutiveFailures(event: ConsecutiveFailuresEvent): SlackMessage {
@@ -55,7 +66,7 @@ function formatConsecutiveFailures(event: ConsecutiveFailuresEvent): SlackMessag
         type: 'section',
         text: mrkdwn(errorBlock(event.error_message)),
         fields: [
-          field('Failures in a row', `${count} (alert threshold ${event.threshold})`),
+          streakField(event),
           field('Duration', formatDuration(event.duration_ms)),
           field('Started', slackDate(event.started_at)),
           field('Failing since', slackDate(event.down_since)),
@@ -114,26 +125,62 @@ function formatRecovered(event: RecoveredEvent): SlackMessage {
 function formatMissedRun(event: MissedRunEvent): SlackMessage {
   const what = 'missed its scheduled run'
   const grace = formatDuration(event.grace_ms)
+  const streak = `${counted(event.consecutive_failure_count, 'failure')} in a row (threshold ${event.threshold})`
   return {
     text: fallback(
       `${ICONS.missed_run} `,
       event.job_name,
-      ` ${what} at ${escapeSlackText(utcTime(event.expected_at))}`,
+      ` ${what} at ${escapeSlackText(utcTime(event.expected_at))}: ${streak}`,
     ),
     blocks: [
       header(ICONS.missed_run, event.job_name, what),
       {
         type: 'section',
         text: mrkdwn(
-          `No run started for ${slackDate(event.expected_at)}, nor within the grace period of *${grace}* after it.`,
+          `No run started for ${slackDate(event.expected_at)}, nor within the grace period of *${grace}* after it: *${streak}*.`,
         ),
         fields: [
+          streakField(event),
           codeField('Schedule', event.schedule),
           codeField('Time zone', event.timezone),
           field('Expected at', slackDate(event.expected_at)),
           field('Grace period', grace),
           field('Last run', event.last_run_at === null ? 'never' : slackDate(event.last_run_at)),
-          field('Missing since', slackDate(event.down_since)),
+          // The streak may have begun with a failed run, not a missed time.
+          field('Failing since', slackDate(event.down_since)),
+        ],
+      },
+      lastSuccess(event.last_success_at),
+    ],
+  }
+}
+
+/**
+ * An incoming webhook cannot reply in a thread (it gets no message `ts` back), so the
+ * reminder is tied to its alert by text: the same job and the same "failing since" time the
+ * alert showed, in the notification line as well as in the fields.
+ */
+function formatStillFailing(event: StillFailingEvent): SlackMessage {
+  const count = event.consecutive_failure_count
+  const downFor = formatDuration(event.down_for_ms)
+  return {
+    text: fallback(
+      `${ICONS.still_failing} `,
+      event.job_name,
+      ` still failing: ${count} in a row since ${escapeSlackText(utcTime(event.down_since))} (${downFor}): `,
+      firstLine(event.error_message),
+    ),
+    blocks: [
+      header(ICONS.still_failing, event.job_name, `still failing (${count} in a row)`),
+      {
+        type: 'section',
+        text: mrkdwn(errorBlock(event.error_message, 'Latest error')),
+        fields: [
+          streakField(event),
+          field('Failing since', slackDate(event.down_since)),
+          field('Down for', downFor),
+          field('Reminder every', formatDuration(event.realert_every_ms)),
+          codeField('Run id', event.run_id),
         ],
       },
       lastSuccess(event.last_success_at),
@@ -157,12 +204,17 @@ function header(icon: string, jobName: string, what: string): HeaderBlock {
  * The error in a code block, where Slack applies no formatting. The fences and label count
  * toward the section limit; a long error keeps its start (usually the useful part).
  */
-function errorBlock(message: string): string {
-  const label = '*Error*\n'
+function errorBlock(message: string, title = 'Error'): string {
+  const label = `*${title}*\n`
   if (message.trim() === '') return `${label}_(the job failed without an error message)_`
   const fences = '```'
   const body = fitEscaped(message, SLACK_LIMITS.sectionText, { reserved: label.length + 2 * fences.length })
   return `${label}${fences}${neutralizeBackticks(body)}${fences}`
+}
+
+/** The same field in every message about a streak, so an alert and its reminders compare at a glance. */
+function streakField(event: { consecutive_failure_count: number; threshold: number }): MrkdwnTextObject {
+  return field('Failures in a row', `${event.consecutive_failure_count} (alert threshold ${event.threshold})`)
 }
 
 /** `value` is ours (numbers, dates, durations): only the label is added. */

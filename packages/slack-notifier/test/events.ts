@@ -5,4 +5,5 @@ export {
   longRunningEvent,
   missedRunEvent,
   recoveredEvent,
+  stillFailingEvent,
 } from '../../../test-support/sample-events.js'

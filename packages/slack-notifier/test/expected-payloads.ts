@@ -65,7 +65,7 @@ export const recoveredPayload = {
 }
 
 export const missedRunPayload = {
-  text: '🟡 assignment-reminders missed its scheduled run at 2026-11-30 03:00:00 UTC',
+  text: '🟡 assignment-reminders missed its scheduled run at 2026-11-30 03:00:00 UTC: 1 failure in a row (threshold 1)',
   blocks: [
     {
       type: 'header',
@@ -75,20 +75,46 @@ export const missedRunPayload = {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `No run started for ${date(1796007600, '2026-11-30 03:00:00')}, nor within the grace period of *10 min* after it.`,
+        text: `No run started for ${date(1796007600, '2026-11-30 03:00:00')}, nor within the grace period of *10 min* after it: *1 failure in a row (threshold 1)*.`,
       },
       fields: [
+        { type: 'mrkdwn', text: '*Failures in a row*\n1 (alert threshold 1)' },
         { type: 'mrkdwn', text: '*Schedule*\n`0 3 * * *`' },
         { type: 'mrkdwn', text: '*Time zone*\n`Europe/Paris`' },
         { type: 'mrkdwn', text: `*Expected at*\n${date(1796007600, '2026-11-30 03:00:00')}` },
         { type: 'mrkdwn', text: '*Grace period*\n10 min' },
         { type: 'mrkdwn', text: `*Last run*\n${date(1795921200, '2026-11-29 03:00:00')}` },
-        { type: 'mrkdwn', text: `*Missing since*\n${date(1796007600, '2026-11-30 03:00:00')}` },
+        { type: 'mrkdwn', text: `*Failing since*\n${date(1796007600, '2026-11-30 03:00:00')}` },
       ],
     },
     {
       type: 'context',
       elements: [{ type: 'mrkdwn', text: `Last successful run: ${date(1795921203, '2026-11-29 03:00:03')}` }],
+    },
+  ],
+}
+
+export const stillFailingPayload = {
+  text: '🔴 assignment-reminders still failing: 3 in a row since 2026-11-27 03:00:00 UTC (1 d 12 h): connect ECONNREFUSED 10.0.0.5:5432',
+  blocks: [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: '🔴 assignment-reminders still failing (3 in a row)', emoji: true },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Latest error*\n```connect ECONNREFUSED 10.0.0.5:5432```' },
+      fields: [
+        { type: 'mrkdwn', text: '*Failures in a row*\n3 (alert threshold 2)' },
+        { type: 'mrkdwn', text: `*Failing since*\n${date(1795748400, '2026-11-27 03:00:00')}` },
+        { type: 'mrkdwn', text: '*Down for*\n1 d 12 h' },
+        { type: 'mrkdwn', text: '*Reminder every*\n6 h' },
+        { type: 'mrkdwn', text: '*Run id*\n`run-5`' },
+      ],
+    },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `Last successful run: ${date(1795662004, '2026-11-26 03:00:04')}` }],
     },
   ],
 }

@@ -2,8 +2,14 @@ import { inspect } from 'node:util'
 import { OptionsError } from '@cronwarden/core'
 import { createSlackNotifier, SlackNotifierError } from '@cronwarden/slack-notifier'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { failuresEvent, longRunningEvent, missedRunEvent, recoveredEvent } from './events.js'
-import { failuresPayload, longRunningPayload, missedRunPayload, recoveredPayload } from './expected-payloads.js'
+import { failuresEvent, longRunningEvent, missedRunEvent, recoveredEvent, stillFailingEvent } from './events.js'
+import {
+  failuresPayload,
+  longRunningPayload,
+  missedRunPayload,
+  recoveredPayload,
+  stillFailingPayload,
+} from './expected-payloads.js'
 import { type Reply, type SlackServer, startSlackServer } from './slack-server.js'
 
 const SECRET = 'secretTOKEN123'
@@ -47,6 +53,7 @@ describe('createSlackNotifier', () => {
     ['long_running', longRunningEvent, longRunningPayload],
     ['recovered', recoveredEvent, recoveredPayload],
     ['missed_run', missedRunEvent, missedRunPayload],
+    ['still_failing', stillFailingEvent, stillFailingPayload],
   ] as const)('posts the exact Block Kit JSON for a %s event', async (_type, event, payload) => {
     const slack = await serve()
     await createSlackNotifier({ webhookUrl: slack.url() }).notify(event, context())

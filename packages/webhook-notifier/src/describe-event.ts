@@ -4,8 +4,9 @@ import type {
   LongRunningEvent,
   MissedRunEvent,
   RecoveredEvent,
+  StillFailingEvent,
 } from '@cronwarden/core'
-import { displayFields, formatDuration, singleLine, utcTime } from '@cronwarden/core/plugin'
+import { counted, displayFields, formatDuration, singleLine, utcTime } from '@cronwarden/core/plugin'
 import type { PagerDutySeverity } from './options.js'
 
 /** One labelled value of an alert; `at` marks a timestamp a channel may show in the reader's zone. */
@@ -65,6 +66,8 @@ function describeFields(event: AlertEvent): Described {
       return describeRecovered(event)
     case 'missed_run':
       return describeMissedRun(event)
+    case 'still_failing':
+      return describeStillFailing(event)
     default: {
       // A new event type in core must be described here before this package compiles.
       const unhandled: never = event
@@ -84,7 +87,7 @@ function describeConsecutiveFailures(event: ConsecutiveFailuresEvent): Described
     sentence: error === null ? EMPTY_ERROR : null,
     error,
     facts: [
-      { label: 'Failures in a row', value: `${count} (alert threshold ${event.threshold})` },
+      streakFact(event),
       { label: 'Duration', value: formatDuration(event.duration_ms) },
       time('Started', event.started_at),
       time('Failing since', event.down_since),
@@ -141,24 +144,62 @@ function describeRecovered(event: RecoveredEvent): Described {
 
 function describeMissedRun(event: MissedRunEvent): Described {
   const grace = formatDuration(event.grace_ms)
+  const streak = `${counted(event.consecutive_failure_count, 'failure')} in a row (threshold ${event.threshold})`
   return {
     icon: '🟡',
     jobName: singleLine(event.job_name),
     what: 'missed its scheduled run',
-    detail: `at ${utcTime(event.expected_at)}`,
-    sentence: `No run started at ${utcTime(event.expected_at)}, nor within the grace period of ${grace} after it.`,
+    detail: `at ${utcTime(event.expected_at)}, ${streak}`,
+    sentence: `No run started at ${utcTime(event.expected_at)}, nor within the grace period of ${grace} after it: ${streak}.`,
     error: null,
     facts: [
+      streakFact(event),
       { label: 'Schedule', value: event.schedule },
       { label: 'Time zone', value: event.timezone },
       time('Expected at', event.expected_at),
       { label: 'Grace period', value: grace },
       event.last_run_at === null ? { label: 'Last run', value: 'never' } : time('Last run', event.last_run_at),
-      time('Missing since', event.down_since),
+      // The streak may have begun with a failed run, not a missed time.
+      time('Failing since', event.down_since),
       lastSuccess(event.last_success_at),
     ],
     severity: 'error',
     incident: { id: streakId(event.job_name, event.down_since), action: 'trigger' },
+  }
+}
+
+function describeStillFailing(event: StillFailingEvent): Described {
+  const count = event.consecutive_failure_count
+  const error = event.error_message.trim() === '' ? null : event.error_message
+  const since = `since ${utcTime(event.down_since)} (${formatDuration(event.down_for_ms)})`
+  return {
+    icon: '🔴',
+    jobName: singleLine(event.job_name),
+    what: 'still failing',
+    // The job and the "failing since" time name the incident in every layout, the one-line
+    // ones included, so a reader can match the reminder to the alert it follows up.
+    detail: `${count} in a row ${since}: ${error === null ? EMPTY_ERROR : firstLine(error)}`,
+    sentence: `Failing ${since}: ${counted(count, 'failure')} in a row.`,
+    error,
+    facts: [
+      streakFact(event),
+      time('Failing since', event.down_since),
+      { label: 'Down for', value: formatDuration(event.down_for_ms) },
+      { label: 'Reminder every', value: formatDuration(event.realert_every_ms) },
+      { label: 'Run id', value: event.run_id },
+      lastSuccess(event.last_success_at),
+    ],
+    severity: 'error',
+    // The open incident's own key: PagerDuty adds the reminder to it instead of opening another.
+    incident: { id: streakId(event.job_name, event.down_since), action: 'trigger' },
+  }
+}
+
+/** The same fact in every event about a streak, so an alert and its reminders compare at a glance. */
+function streakFact(event: { consecutive_failure_count: number; threshold: number }): Fact {
+  return {
+    label: 'Failures in a row',
+    value: `${event.consecutive_failure_count} (alert threshold ${event.threshold})`,
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { everyEvent, failuresEvent, longRunningEvent } from '../test/events.js'
+import { everyEvent, failuresEvent, longRunningEvent, stillFailingEvent } from '../test/events.js'
 import { BIDI_CONTROL, HOSTILE_TEXTS, LONE_SURROGATE, unescaped } from '../test/markup.js'
 import { discordMessageSchema } from '../test/vendor-schemas.js'
 import { type DiscordMessage, formatDiscordMessage } from './discord-message.js'
@@ -62,6 +62,19 @@ describe('formatDiscordMessage', () => {
     expect(message.embeds[0]?.fields.at(-1)).toEqual({ name: 'Last success', value: 'never', inline: true })
   })
 
+  it('names the incident of a still_failing reminder in its notification line, with the latest error', () => {
+    const message = formatDiscordMessage(stillFailingEvent)
+    expect(message.content).toBe(
+      '🔴 assignment-reminders still failing: 3 in a row since 2026-11-27 03:00:00 UTC (1 d 12 h): connect ECONNREFUSED 10.0.0.5:5432',
+    )
+    expect(message.embeds[0]?.title).toBe('🔴 assignment-reminders still failing')
+    expect(message.embeds[0]?.description).toBe('**Error**\n```\nconnect ECONNREFUSED 10.0.0.5:5432\n```')
+    const failingSince = (event: AlertEvent) =>
+      formatDiscordMessage(event).embeds[0]?.fields.find((field) => field.name === 'Failing since')
+    expect(failingSince(stillFailingEvent)).toEqual(failingSince(failuresEvent))
+    expect(message.embeds[0]?.fields).toContainEqual({ name: 'Down for', value: '1 d 12 h', inline: true })
+  })
+
   it.each(everyEvent)('keeps a $type event within every Discord limit', (event) => {
     expectSafe(formatDiscordMessage(event))
   })
@@ -84,6 +97,7 @@ describe('formatDiscordMessage', () => {
     for (const event of [
       { ...failuresEvent, job_name: text, error_message: text, run_id: text },
       { ...longRunningEvent, job_name: text, run_id: text },
+      { ...stillFailingEvent, job_name: text, error_message: text, run_id: text },
     ] satisfies AlertEvent[]) {
       expectSafe(formatDiscordMessage(event))
     }

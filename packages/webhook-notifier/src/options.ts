@@ -57,8 +57,9 @@ export interface WebhookNotifierOptions {
    */
   routingKey?: Resolvable<string>
   /**
-   * PagerDuty only: the severity sent per event type, over the defaults (`consecutive_failures`
-   * and `missed_run` `error`, `long_running` `warning`). A `recovered` event resolves, so it has none.
+   * PagerDuty only: the severity sent per event type, over the defaults (`consecutive_failures`,
+   * `missed_run` and `still_failing` `error`, `long_running` `warning`). A `recovered` event
+   * resolves, so it has none.
    */
   severity?: Partial<Record<AlertEventType, PagerDutySeverity>>
   /** PagerDuty only: `payload.source`, the system the alert is about. Default `cronwarden`. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { everyEvent, failuresEvent, longRunningEvent, missedRunEvent, recoveredEvent } from '../test/events.js'
+import {
+  everyEvent,
+  failuresEvent,
+  longRunningEvent,
+  missedRunEvent,
+  recoveredEvent,
+  stillFailingEvent,
+} from '../test/events.js'
 import { HOSTILE_TEXTS, LONE_SURROGATE } from '../test/markup.js'
 import { pagerDutyEventSchema } from '../test/vendor-schemas.js'
 import { formatPagerDutyEvent, pagerDutyDedupKey } from './pagerduty-event.js'
@@ -33,6 +40,32 @@ describe('formatPagerDutyEvent', () => {
     })
   })
 
+  it('triggers a still_failing reminder with the dedup_key of the incident its alert opened', () => {
+    expect(formatPagerDutyEvent(stillFailingEvent, { routingKey })).toEqual({
+      routing_key: routingKey,
+      event_action: 'trigger',
+      dedup_key: pagerDutyDedupKey(failuresEvent),
+      client: 'cronwarden',
+      payload: {
+        summary:
+          'assignment-reminders still failing: 3 in a row since 2026-11-27 03:00:00 UTC (1 d 12 h): connect ECONNREFUSED 10.0.0.5:5432',
+        source: 'cronwarden',
+        severity: 'error',
+        timestamp: '2026-11-28T15:00:05.000Z',
+        component: 'assignment-reminders',
+        class: 'still_failing',
+        custom_details: stillFailingEvent,
+      },
+    })
+  })
+
+  it('summarises a missed run with the streak it completed', () => {
+    const body = formatPagerDutyEvent(missedRunEvent, { routingKey })
+    expect(body.event_action === 'trigger' && body.payload.summary).toBe(
+      'assignment-reminders missed its scheduled run: at 2026-11-30 03:00:00 UTC, 1 failure in a row (threshold 1)',
+    )
+  })
+
   it('keys a long run by its run, and a missed run by its streak', () => {
     expect(pagerDutyDedupKey(longRunningEvent)).toBe('cronwarden/assignment-reminders/run/run-3')
     expect(pagerDutyDedupKey(missedRunEvent)).toBe('cronwarden/assignment-reminders/2026-11-30T03:00:00.000Z')
@@ -48,6 +81,7 @@ describe('formatPagerDutyEvent', () => {
       ['critical', 'reminder-worker'],
       ['warning', 'reminder-worker'],
       'resolve',
+      ['error', 'reminder-worker'],
       ['error', 'reminder-worker'],
     ])
   })

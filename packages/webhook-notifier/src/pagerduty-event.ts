@@ -10,6 +10,9 @@ import type { PagerDutySeverity } from './options.js'
 // source, severity critical|error|warning|info, timestamp, component, group, class, custom_details)
 // https://developer.pagerduty.com/docs/events-api-v2/resolve-events/ (routing_key, event_action, dedup_key)
 // A dedup_key is at most 255 characters; events sharing one belong to one alert.
+// A trigger whose dedup_key matches an open alert is appended to that alert's log instead of
+// opening a new incident (https://support.pagerduty.com/docs/event-management, "Deduplicate
+// Alerts"): that is how a `still_failing` reminder lands in the incident its alert opened.
 const SUMMARY_MAX = 1_024
 const DEDUP_KEY_MAX = 255
 
@@ -70,8 +73,9 @@ export interface PagerDutyEventOptions {
 
 /**
  * The exact body posted to PagerDuty for an event. Pure, for previews and tests. Failure
- * events (`consecutive_failures`, `missed_run`) trigger, `recovered` resolves, all with the
- * streak's `dedup_key`; a `long_running` event triggers an alert of its own run.
+ * events (`consecutive_failures`, `missed_run`) trigger, a `still_failing` reminder triggers
+ * again into the same open incident, `recovered` resolves, all with the streak's `dedup_key`;
+ * a `long_running` event triggers an alert of its own run.
  */
 export function formatPagerDutyEvent(event: AlertEvent, options: PagerDutyEventOptions): PagerDutyEvent {
   const description = describeEvent(event)

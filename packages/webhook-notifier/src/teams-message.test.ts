@@ -1,7 +1,7 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { everyEvent, failuresEvent, recoveredEvent } from '../test/events.js'
+import { everyEvent, failuresEvent, missedRunEvent, recoveredEvent, stillFailingEvent } from '../test/events.js'
 import { BIDI_CONTROL, HOSTILE_TEXTS, LONE_SURROGATE, unescaped } from '../test/markup.js'
 import { teamsMessageSchema } from '../test/vendor-schemas.js'
 import { formatTeamsMessage, type TeamsMessage } from './teams-message.js'
@@ -61,6 +61,25 @@ describe('formatTeamsMessage', () => {
       type: 'TextBlock',
       text: 'The job succeeded again after 3 consecutive failures.',
       wrap: true,
+    })
+  })
+
+  it('says since when a still_failing reminder has been failing, then shows the latest error', () => {
+    const [headline, sentence, label, error] = formatTeamsMessage(stillFailingEvent).attachments[0]?.content.body ?? []
+    expect(headline).toMatchObject({ text: '🔴 assignment-reminders still failing', color: 'Attention' })
+    expect(sentence).toMatchObject({ text: 'Failing since 2026-11-27 03:00:00 UTC (1 d 12 h): 3 failures in a row.' })
+    expect(label).toMatchObject({ text: 'Error' })
+    expect(error).toMatchObject({ text: 'connect ECONNREFUSED 10.0.0.5:5432', fontType: 'Monospace' })
+  })
+
+  it('says how long the streak is when a missed run alerts', () => {
+    const [, sentence, facts] = formatTeamsMessage(missedRunEvent).attachments[0]?.content.body ?? []
+    expect(sentence).toMatchObject({
+      text: 'No run started at 2026-11-30 03:00:00 UTC, nor within the grace period of 10 min after it: 1 failure in a row (threshold 1).',
+    })
+    expect(facts?.type === 'FactSet' && facts.facts[0]).toEqual({
+      title: 'Failures in a row',
+      value: '1 (alert threshold 1)',
     })
   })
 

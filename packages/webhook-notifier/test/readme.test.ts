@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { formatDiscordMessage, formatPagerDutyEvent, formatTeamsMessage } from '@cronwarden/webhook-notifier'
 import { expect, it } from 'vitest'
-import { failuresEvent, recoveredEvent } from './events.js'
+import { failuresEvent, recoveredEvent, stillFailingEvent } from './events.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const routingKey = 'YOUR_32_CHARACTER_INTEGRATION_KEY'
@@ -18,6 +18,7 @@ it.each([
   ['discord', () => formatDiscordMessage(failuresEvent)],
   ['teams', () => formatTeamsMessage(failuresEvent)],
   ['pagerduty', () => formatPagerDutyEvent(failuresEvent, { routingKey })],
+  ['pagerduty still failing', () => formatPagerDutyEvent(stillFailingEvent, { routingKey })],
   ['pagerduty resolve', () => formatPagerDutyEvent(recoveredEvent, { routingKey })],
 ])('shows in the README the exact %s payload', (name, payload) => {
   expect(example(name)).toEqual(payload())

@@ -1,7 +1,7 @@
 import { OptionsError } from '@cronwarden/core'
 import { createWebhookNotifier, pagerDutyDedupKey } from '@cronwarden/webhook-notifier'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { everyEvent, failuresEvent, missedRunEvent, recoveredEvent } from './events.js'
+import { everyEvent, failuresEvent, missedRunEvent, recoveredEvent, stillFailingEvent } from './events.js'
 import { type Reply, SECRET_PATH, startServer, type TestServer } from './http-server.js'
 import { context, expectNoSecret, rejection } from './support.js'
 import { discordMessageSchema, pagerDutyEventSchema, teamsMessageSchema } from './vendor-schemas.js'
@@ -94,6 +94,25 @@ describe('PagerDuty incidents', () => {
       new Set(['cronwarden/assignment-reminders/2026-11-27T03:00:00.000Z']),
     )
     expect(bodies.every((body) => body.routing_key === ROUTING_KEY)).toBe(true)
+  })
+
+  it('adds a still_failing reminder to the open incident: a trigger with its dedup_key, between alert and resolve', async () => {
+    const endpoint = await serve([], { status: 202, body: '{"status":"success"}' })
+    const pagerDuty = createWebhookNotifier({
+      url: endpoint.url('/v2/enqueue'),
+      format: 'pagerduty',
+      routingKey: ROUTING_KEY,
+    })
+    await pagerDuty.notify(failuresEvent, context())
+    // Another store may write the incident's time with an offset; the key must not change.
+    await pagerDuty.notify({ ...stillFailingEvent, down_since: '2026-11-27T04:00:00+01:00' }, context())
+    await pagerDuty.notify(recoveredEvent, context())
+    const bodies = endpoint.requests.map((request) => pagerDutyEventSchema.parse(request.body))
+    expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve'])
+    expect(new Set(bodies.map((body) => body.dedup_key))).toEqual(
+      new Set(['cronwarden/assignment-reminders/2026-11-27T03:00:00.000Z']),
+    )
+    expect(endpoint.requests[1]?.body).toMatchObject({ payload: { class: 'still_failing', severity: 'error' } })
   })
 
   it('opens a new incident for a new streak', async () => {

@@ -1,4 +1,10 @@
-import type { ConsecutiveFailuresEvent, LongRunningEvent, MissedRunEvent, RecoveredEvent } from '@cronwarden/core'
+import type {
+  ConsecutiveFailuresEvent,
+  LongRunningEvent,
+  MissedRunEvent,
+  RecoveredEvent,
+  StillFailingEvent,
+} from '@cronwarden/core'
 
 export const failure: ConsecutiveFailuresEvent = {
   type: 'consecutive_failures',
@@ -47,5 +53,23 @@ export const missedRun: MissedRunEvent = {
   grace_ms: 300_000,
   last_run_at: '2026-01-07T06:00:00.150Z',
   last_success_at: '2026-01-06T06:00:12.880Z',
-  down_since: '2026-01-08T06:00:00.000Z',
+  consecutive_failure_count: 2,
+  threshold: 2,
+  // The streak began with a failed run the day before; this missed time brought it to the threshold.
+  down_since: '2026-01-07T06:00:00.150Z',
+}
+
+/** A reminder about `failure`'s incident: the same job and `down_since`. */
+export const stillFailing: StillFailingEvent = {
+  type: 'still_failing',
+  job_name: 'assignment-follow-up-reminders',
+  run_id: '3f2a9c41-8b7d-4e06-a1c5-6d9e0f4b2a88',
+  occurred_at: '2026-01-05T18:00:40.301Z',
+  error_message: 'push service answered 503 Service Unavailable',
+  consecutive_failure_count: 3,
+  threshold: 2,
+  down_since: '2026-01-04T06:00:00.101Z',
+  down_for_ms: 129_640_200,
+  last_success_at: '2026-01-03T06:00:38.004Z',
+  realert_every_ms: 21_600_000,
 }
