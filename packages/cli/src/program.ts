@@ -4,6 +4,7 @@ import packageJson from '../package.json' with { type: 'json' }
 import { check } from './commands/check.js'
 import { deliver } from './commands/deliver.js'
 import { migrate } from './commands/migrate.js'
+import { mute, unmute } from './commands/mute.js'
 import { purge } from './commands/purge.js'
 import { report } from './commands/report.js'
 import { runs } from './commands/runs.js'
@@ -32,6 +33,7 @@ Examples:
   $ cronwarden status                      # exit 1 when a job is down or an alert is undelivered
   $ cronwarden status --json | jq '.jobs[] | select(.problems != [])'
   $ cronwarden runs assignment-follow-up-reminders --limit 20
+  $ cronwarden mute nightly-export --for 2h     # alerts recorded as muted, not sent; unmute ends it
   $ cronwarden test-alert                  # through every notifier in cronwarden.config.ts
   $ cronwarden report --html health.html
 
@@ -155,6 +157,38 @@ retrying, and for --expired-within days after it expired.`,
       ),
     )
     .action(action((context, job: string, options: { limit: number }) => runs(context, job, options)))
+
+  program
+    .command('mute')
+    .description("mute a job's alerts for a while: decided alerts are recorded as muted, not sent")
+    .argument('<job>', 'a job the store has a record of')
+    .addOption(new Option('--for <duration>', 'how long: a number and s, m, h or d (90s, 30m, 2h, 1d)'))
+    .addOption(
+      new Option('--until <time>', 'until an ISO 8601 time with a zone (2026-12-01T14:00:00Z)').conflicts('for'),
+    )
+    .option('--json', 'print { job_name, muted_until } as JSON')
+    .addHelpText(
+      'after',
+      `${examples(
+        'cronwarden mute nightly-export --for 2h                 # during a planned outage',
+        'cronwarden mute nightly-export --until 2026-12-01T14:00:00Z',
+        'cronwarden unmute nightly-export',
+      )}
+
+While muted, runs are recorded and the failure streak keeps counting; alerts decided then are
+recorded as muted with their event and never sent, not even after unmuting, and a recovery
+ending a streak whose alert was muted is muted too. status still shows the job as down (and
+exits 1), marked muted. Exit 1 for a job with no record (the message names the known ones).`,
+    )
+    .action(action((context, job: string, options: { for?: string; until?: string }) => mute(context, job, options)))
+
+  program
+    .command('unmute')
+    .description("send a job's alerts again from now (alerts recorded as muted are not replayed)")
+    .argument('<job>', 'a job the store has a record of')
+    .option('--json', 'print { job_name, muted_until: null } as JSON')
+    .addHelpText('after', examples('cronwarden unmute nightly-export'))
+    .action(action((context, job: string) => unmute(context, job)))
 
   program
     .command('test-alert')

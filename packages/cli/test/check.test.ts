@@ -11,7 +11,11 @@ import { type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.j
 const available = await serverAvailable()
 
 interface CheckJson {
-  missed_runs: { checked: number; events: Array<{ type: string; job_name: string; expected_at: string }> }
+  missed_runs: {
+    checked: number
+    recorded: number
+    events: Array<{ type: string; job_name: string; expected_at: string; consecutive_failure_count: number }>
+  }
   pg_cron: { checked: number; recorded: number; events: unknown[] }
   errors: number
 }
@@ -42,43 +46,57 @@ describe.skipIf(!available)('check on the PostgreSQL server', () => {
     await Promise.all([database?.drop(), slack?.close(), folder?.remove()])
   })
 
-  it('records the missed scheduled times once and alerts through the notifiers, and a second pass finds nothing new', async () => {
+  it('records each missed scheduled time once, counts them in the streak and alerts once at the threshold, and a second pass finds nothing new', async () => {
     const first = await runCli(['check', '--json'], { cwd: folder.dir })
     expect(first.code).toBe(0)
     const report = parseJsonOutput<CheckJson>(first)
-    expect(report.missed_runs.checked).toBe(1)
     const year = new Date().getUTCFullYear()
-    expect(report.missed_runs.events.map((event) => event.expected_at).sort()).toEqual([
-      `${year - 1}-01-01T00:00:00.000Z`,
-      `${year}-01-01T00:00:00.000Z`,
+    // Two missed times, one alert: the second makes the streak 2 (the default threshold).
+    expect(report.missed_runs).toMatchObject({ checked: 1, recorded: 2 })
+    expect(report.missed_runs.events).toEqual([
+      expect.objectContaining({
+        type: 'missed_run',
+        job_name: 'yearly-archive',
+        expected_at: `${year}-01-01T00:00:00.000Z`,
+        consecutive_failure_count: 2,
+      }),
     ])
-    for (const event of report.missed_runs.events)
-      expect(event).toMatchObject({ type: 'missed_run', job_name: 'yearly-archive' })
     expect(report.pg_cron).toEqual({ checked: 0, recorded: 0, events: [] })
     expect(report.errors).toBe(0)
-    expect(slack.requests).toHaveLength(report.missed_runs.events.length)
+    // What reached Slack, not only what the command says it sent.
+    expect(slack.requests).toHaveLength(1)
     expect(slack.texts()[0]).toContain('yearly-archive')
 
-    const runs = parseJsonOutput<{ runs: Array<{ status: string; started_at: string }> }>(
-      await runCli(['runs', 'yearly-archive', '--json'], { cwd: folder.dir }),
-    )
+    const runs = parseJsonOutput<{
+      runs: Array<{ status: string; started_at: string; consecutive_failure_count: number | null }>
+    }>(await runCli(['runs', 'yearly-archive', '--json'], { cwd: folder.dir }))
     const missed = runs.runs.filter((run) => run.status === 'missed')
-    expect(missed).toHaveLength(2)
+    expect(missed.map((run) => [run.started_at, run.consecutive_failure_count])).toEqual([
+      [`${year}-01-01T00:00:00.000Z`, 2],
+      [`${year - 1}-01-01T00:00:00.000Z`, 1],
+    ])
 
     const second = await runCli(['check'], { cwd: folder.dir })
     expect(second.code).toBe(0)
-    expect(second.stdout).toContain('Checked 1 scheduled job(s) and 0 pg_cron job(s)')
+    expect(second.stdout).toContain('Checked 1 scheduled job(s) and 0 pg_cron job(s): 0 missed time(s)')
     expect(second.stdout).not.toContain('missed_run:')
-    expect(slack.requests).toHaveLength(report.missed_runs.events.length)
+    expect(slack.requests).toHaveLength(1)
   })
 
-  it('shows a job whose last scheduled run was missed as needing attention in status, missing since its first missed time', async () => {
+  it('shows a job whose last scheduled runs were missed as down in status, since its first missed time', async () => {
     const result = await runCli(['status', 'yearly-archive', '--json'], { cwd: folder.dir })
     expect(result.code).toBe(1)
     const [job] = parseJsonOutput<{
-      jobs: Array<{ problems: string[]; recent_runs: Array<{ status: string; started_at: string }> }>
+      jobs: Array<{
+        problems: string[]
+        consecutive_failure_count: number
+        down_since: string | null
+        recent_runs: Array<{ status: string; started_at: string }>
+      }>
     }>(result).jobs
-    expect(job?.problems).toContain('missed run')
+    expect(job?.problems).toEqual(['down', 'missed run'])
+    expect(job?.consecutive_failure_count).toBe(2)
+    expect(job?.down_since).toBe(job?.recent_runs[0]?.started_at)
     expect(job?.recent_runs.length).toBeGreaterThan(0)
     expect(job?.recent_runs.every((run) => run.status === 'missed')).toBe(true)
 

@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const ESCAPE = '\x1b['
 
-const COMMANDS = ['migrate', 'status', 'runs', 'test-alert', 'deliver', 'check', 'report', 'purge']
+const COMMANDS = ['migrate', 'status', 'runs', 'mute', 'unmute', 'test-alert', 'deliver', 'check', 'report', 'purge']
 
 describe.concurrent('help and version', () => {
   it('lists every command with examples, the exit codes and where the database comes from on --help', async () => {
@@ -38,6 +38,8 @@ describe.concurrent('help and version', () => {
     ['migrate', '$ cronwarden migrate'],
     ['status', '$ cronwarden status'],
     ['runs', '$ cronwarden runs'],
+    ['mute', '$ cronwarden mute nightly-export --for 2h'],
+    ['unmute', '$ cronwarden unmute'],
     ['test-alert', '$ cronwarden test-alert'],
     ['deliver', '$ cronwarden deliver'],
     ['check', '$ cronwarden check'],
@@ -63,6 +65,8 @@ describe.concurrent('usage errors exit 2 and name what is wrong', () => {
     [['status', '--expired-within', '-3'], '--expired-within'],
     [['purge', '--older-than', '1.5'], '--older-than'],
     [['purge', '--older-than', '30', '--batch-size', 'all'], '--batch-size'],
+    [['mute', 'nightly-export', '--for', '2 hours'], '--for: expected a whole number and a unit s, m, h or d'],
+    [['mute', 'nightly-export', '--until', '1 December'], '--until: expected an ISO 8601 time with a zone'],
   ])('names the flag of a bad value: %j', async (args, flag) => {
     const result = await runCli(args, { cwd: folder.dir, env: { DATABASE_URL: 'postgres://127.0.0.1:1/never' } })
     expect(result.code).toBe(2)

@@ -1,17 +1,13 @@
 import type { DeliveryRecord, RunRecord } from '@cronwarden/core'
-import { boundCall, checkJobName } from '@cronwarden/core/plugin'
+import { boundCall } from '@cronwarden/core/plugin'
 import type { CommandContext } from '../context.js'
-import { UsageError } from '../errors.js'
 import { durationOrDash, firstLine, timeOrDash } from '../format.js'
+import { checkJobArgument } from '../job-argument.js'
 import { renderStrip } from '../strip.js'
 
 /** The job's newest runs first, with each notifier's latest delivery per run. */
 export async function runs(context: CommandContext, jobName: string, options: { limit: number }): Promise<number> {
-  try {
-    checkJobName(jobName)
-  } catch (error) {
-    throw new UsageError(`<job>: ${(error as Error).message}`)
-  }
+  checkJobArgument(jobName)
   const store = context.store()
   const records = await boundCall('listRuns', context.config.storeTimeoutMs, () =>
     store.listRuns(jobName, { limit: options.limit }),
@@ -42,7 +38,8 @@ export async function runs(context: CommandContext, jobName: string, options: { 
 
 /**
  * Per notifier and event type, the latest attempt and how many there were:
- * `slack consecutive_failures: delivered`, `email consecutive_failures: failed ×3`.
+ * `slack consecutive_failures: delivered`, `email consecutive_failures: failed ×3`,
+ * `slack missed_run: muted` (the job was muted: recorded, not sent).
  */
 function describeDeliveries(run: RunRecord, colors: CommandContext['out']['colors']): string {
   const latest = new Map<string, { record: DeliveryRecord; attempts: number }>()
@@ -53,6 +50,8 @@ function describeDeliveries(run: RunRecord, colors: CommandContext['out']['color
   return [...latest.entries()]
     .map(([key, { record, attempts }]) => {
       const text = `${key}: ${record.status}${attempts > 1 ? ` ×${attempts}` : ''}`
+      // Muted: recorded on purpose, not sent; neither a success nor a failure of the channel.
+      if (record.status === 'muted') return colors.dim(text)
       return record.status === 'delivered' ? colors.green(text) : colors.red(text)
     })
     .join('; ')

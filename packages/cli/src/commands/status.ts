@@ -1,7 +1,9 @@
 import { type JobHealthRecord, readJobHealth } from '@cronwarden/supabase-adapter'
 import type { CommandContext } from '../context.js'
-import { formatTimeAgo } from '../format.js'
+import { formatTimeAgo, timeOrDash } from '../format.js'
+import { noteUnknownJob, readKnownJobs } from '../job-argument.js'
 import { renderStrip, STRIP_LEGEND } from '../strip.js'
+import { isMuted } from './mute.js'
 
 export interface StatusOptions {
   jobs: string[]
@@ -9,20 +11,25 @@ export interface StatusOptions {
   expiredWithinMs: number
 }
 
-/** Why a job makes `status` exit 1; none means healthy. */
+/**
+ * Why a job makes `status` exit 1; none means healthy. A muted job's problems are listed all
+ * the same: the mute silences its alerts, not the facts (see `status`).
+ */
 export function problemsOf(job: JobHealthRecord): string[] {
   const problems: string[] = []
   if (job.consecutive_failure_count > 0) problems.push('down')
-  else if (missedSince(job) !== null) problems.push('missed run')
+  if (missedSince(job) !== null) problems.push('missed run')
   if (job.alerts.pending + job.alerts.failed > 0) problems.push('alert undelivered')
   if (job.alerts.expired > 0) problems.push('alert expired')
   return problems
 }
 
 /**
- * Missed scheduled times are not counted in the store's streak, so a job that stopped running
- * altogether would look healthy. When its newest run (skipped rows aside: another run held the
+ * Missed scheduled times count in the store's streak like failed runs, so a job that stopped
+ * running altogether is down; this tells that case (the trigger no longer starts it) from a
+ * job that runs and fails. When its newest run (skipped rows aside: another run held the
  * lease) is `missed`, it is missing since the first of the missed times that end its strip.
+ * (Also covers a log from before missed times counted: such a job would otherwise look healthy.)
  */
 export function missedSince(job: JobHealthRecord): string | null {
   let since: string | null = null
@@ -40,6 +47,10 @@ export function missedSince(job: JobHealthRecord): string | null {
  * scheduled run, or was asked about by name and has no record, or when an alert is not
  * delivered (pending, retrying after a failure, or expired within the window), so the command
  * doubles as a health check; 0 when all is well.
+ *
+ * A muted job counts the same: muting stops the messages, and someone who muted a job to work
+ * on it still wants the health check red until it is fixed (a mute that outlives the fix, or
+ * is forgotten, must not hide a job that stays down). It is marked muted, with until when.
  */
 export async function status(context: CommandContext, options: StatusOptions): Promise<number> {
   const jobs = await readJobHealth({
@@ -56,23 +67,36 @@ export async function status(context: CommandContext, options: StatusOptions): P
   const unknown = [...new Set(options.jobs)].filter((name) => !recorded.has(name))
   const exitCode = unhealthy.length === 0 && unknown.length === 0 ? 0 : 1
   const { out } = context
+  const now = context.now()
   if (out.json) {
     out.printJson({
       healthy: exitCode === 0,
-      jobs: jobs.map((job) => ({ ...job, problems: problemsOf(job) })),
+      // `muted_until` is the stored time (a past one is a lapsed mute); `muted` says whether it holds now.
+      jobs: jobs.map((job) => ({ ...job, muted: isMuted(job.muted_until, now), problems: problemsOf(job) })),
       unknown_jobs: unknown,
     })
     return exitCode
   }
-  for (const name of unknown) out.note(`${out.noteColors.red('unknown job:')} no runs recorded for "${name}"`)
+  const known = unknown.length > 0 ? await readKnownJobs(context) : null
+  for (const name of unknown) noteUnknownJob(context, name, known)
   if (jobs.length === 0) {
     if (unknown.length === 0) out.line('No jobs recorded yet.')
     return exitCode
   }
-  const now = context.now()
   const { colors } = out
+  // The column only when a job is muted: most of the time none is, and the table is wide.
+  const muted = jobs.filter((job) => isMuted(job.muted_until, now))
   out.table(
-    ['JOB', `LAST ${options.recentRuns}`, 'STREAK', 'LAST SUCCESS', 'DOWN SINCE', 'RUNNING', 'ALERTS'],
+    [
+      'JOB',
+      `LAST ${options.recentRuns}`,
+      'STREAK',
+      'LAST SUCCESS',
+      'DOWN SINCE',
+      'RUNNING',
+      'ALERTS',
+      ...(muted.length > 0 ? ['MUTED UNTIL'] : []),
+    ],
     jobs.map((job) => [
       problemsOf(job).length > 0 ? colors.red(job.job_name) : job.job_name,
       renderStrip(
@@ -84,22 +108,28 @@ export async function status(context: CommandContext, options: StatusOptions): P
       describeDownSince(job, now, colors),
       describeRunning(job, now),
       describeAlerts(job, colors),
+      ...(muted.length === 0 ? [] : [isMuted(job.muted_until, now) ? colors.yellow(timeOrDash(job.muted_until)) : '-']),
     ]),
   )
   out.line()
   out.line(colors.dim(STRIP_LEGEND))
   const asked = jobs.length + unknown.length
+  const mutedNote =
+    muted.length === 0
+      ? ''
+      : ` ${muted.length} muted: alerts recorded, not sent${muted.some((job) => problemsOf(job).length > 0) ? ' (muted jobs still count here)' : ''}.`
   out.line(
     exitCode === 0
-      ? colors.green(`All ${jobs.length} jobs healthy.`)
-      : colors.red(`${unhealthy.length + unknown.length} of ${asked} jobs need attention.`),
+      ? colors.green(`All ${jobs.length} jobs healthy.${mutedNote}`)
+      : colors.red(`${unhealthy.length + unknown.length} of ${asked} jobs need attention.${mutedNote}`),
   )
   return exitCode
 }
 
 function describeDownSince(job: JobHealthRecord, now: Date, colors: CommandContext['out']['colors']): string {
-  if (job.down_since !== null) return colors.red(formatTimeAgo(job.down_since, now))
   const missed = missedSince(job)
+  if (job.down_since !== null)
+    return colors.red(`${formatTimeAgo(job.down_since, now)}${missed === null ? '' : ', missed'}`)
   return missed === null ? '-' : colors.yellow(`${formatTimeAgo(missed, now)}, missed`)
 }
 

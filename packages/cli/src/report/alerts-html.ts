@@ -23,7 +23,13 @@ export function renderAlertEntry(alert: AlertRecord): SafeHtml {
 }
 
 function renderNotifierState(state: NotifierDeliveryState): SafeHtml {
-  const attempts = state.attempts === 1 ? '1 attempt' : `${state.attempts} attempts`
+  // Muted: recorded with its event on purpose, never tried; "0 attempts" would read as a fault.
+  const attempts =
+    state.status === 'muted'
+      ? 'not sent: the job was muted'
+      : state.attempts === 1
+        ? '1 attempt'
+        : `${state.attempts} attempts`
   const next =
     (state.status === 'pending' || state.status === 'failed') && state.next_attempt_at !== null
       ? `, next try ${timeOrDash(state.next_attempt_at)}`

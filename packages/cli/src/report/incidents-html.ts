@@ -6,7 +6,7 @@ import type { Incident } from './incidents.js'
 /** The incidents of one job, newest first (the one a reader looks for is the latest). */
 export function renderIncidents(incidents: readonly Incident[], now: string): SafeHtml {
   return html`<div class="scroll"><table class="incidents">
-<thead><tr><th>Down since</th><th>Recovered</th><th>Lasted</th><th>Failed runs</th><th>First error</th><th>Alerts</th></tr></thead>
+<thead><tr><th>Down since</th><th>Recovered</th><th>Lasted</th><th>Failures</th><th>First error</th><th>Alerts</th></tr></thead>
 <tbody>${[...incidents].reverse().map((incident) => renderIncident(incident, now))}</tbody>
 </table></div>`
 }

@@ -9,7 +9,7 @@ function runs(statuses: readonly RunStatus[], startCount = 0): RunRecord[] {
   let count = startCount
   return statuses.map((status, index) => {
     if (status === 'succeeded') count = 0
-    else if (status === 'failed' || status === 'abandoned') count += 1
+    else if (status === 'failed' || status === 'abandoned' || status === 'missed') count += 1
     return {
       run_id: `run-${index}`,
       job_name: 'job',
@@ -67,23 +67,23 @@ describe('deriveIncidents', () => {
     expect(incidents[0]?.failures.map((run) => run.status)).toEqual(['abandoned', 'failed'])
   })
 
-  it('lets missed, skipped and running rows neither start, extend nor end an incident', () => {
-    const log = runs([
-      'succeeded',
-      'missed',
-      'skipped',
-      'failed',
-      'missed',
-      'skipped',
-      'running',
-      'failed',
-      'succeeded',
-    ])
+  it('counts missed scheduled times as failures, as the store does, so a job that stopped running is down', () => {
+    const log = runs(['succeeded', 'missed', 'missed', 'failed', 'succeeded', 'missed'])
+    const incidents = deriveIncidents(log, [])
+    expect(incidents).toHaveLength(2)
+    expect(incidents[0]?.downSince).toBe(log[1]?.started_at)
+    expect(incidents[0]?.failures.map((run) => run.run_id)).toEqual(['run-1', 'run-2', 'run-3'])
+    expect(incidents[0]?.recoveredAt).toBe(log[4]?.finished_at)
+    expect(incidents[1]?.recoveredAt).toBeNull()
+  })
+
+  it('lets skipped and running rows neither start, extend nor end an incident', () => {
+    const log = runs(['succeeded', 'skipped', 'failed', 'skipped', 'running', 'failed', 'succeeded'])
     const incidents = deriveIncidents(log, [])
     expect(incidents).toHaveLength(1)
-    expect(incidents[0]?.downSince).toBe(log[3]?.started_at)
-    expect(incidents[0]?.failures.map((run) => run.run_id)).toEqual(['run-3', 'run-7'])
-    expect(incidents[0]?.recoveredAt).toBe(log[8]?.finished_at)
+    expect(incidents[0]?.downSince).toBe(log[2]?.started_at)
+    expect(incidents[0]?.failures.map((run) => run.run_id)).toEqual(['run-2', 'run-5'])
+    expect(incidents[0]?.recoveredAt).toBe(log[6]?.finished_at)
   })
 
   it('splits two streaks separated by a success into two incidents', () => {

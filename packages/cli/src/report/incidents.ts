@@ -2,7 +2,7 @@ import type { AlertRecord, RunRecord } from '@cronwarden/core'
 
 /** One streak of failures: from its first failed run to the success that ended it. */
 export interface Incident {
-  /** `started_at` of the streak's first failed (or abandoned) run. */
+  /** `started_at` of the streak's first failed (or abandoned) run, or its first missed time. */
   downSince: string
   /**
    * True when that run already continued a streak (its `consecutive_failure_count` is above
@@ -11,7 +11,7 @@ export interface Incident {
   beganEarlier: boolean
   /** `finished_at` of the success that ended the streak; null while it is still open. */
   recoveredAt: string | null
-  /** The failed and abandoned runs of the streak, oldest first. */
+  /** The failed and abandoned runs and missed times of the streak, oldest first. */
   failures: RunRecord[]
   /** Alert entries created between `downSince` and `recoveredAt` (inclusive), oldest first. */
   alerts: AlertRecord[]
@@ -19,11 +19,11 @@ export interface Incident {
 
 /**
  * What counts toward a streak is what the store counts in `consecutive_failure_count`: a
- * failed or abandoned run adds one, a success ends the streak. `missed` rows (written by
- * missed-run detection), `skipped` rows (a live run held the lease) and runs still `running`
- * leave it as it is, so they neither start, extend nor end an incident.
+ * failed or abandoned run and a missed scheduled time (a `missed` row) add one, a success
+ * ends the streak. `skipped` rows (a live run held the lease) and runs still `running` leave
+ * it as it is, so they neither start, extend nor end an incident.
  */
-const COUNTS_AS_FAILURE = new Set<RunRecord['status']>(['failed', 'abandoned'])
+const COUNTS_AS_FAILURE = new Set<RunRecord['status']>(['failed', 'abandoned', 'missed'])
 
 /**
  * The incidents among `runs` (oldest first), and the alert entries during each. Runs are

@@ -72,6 +72,7 @@ function hostileReport(): ReportData {
     consecutive_failure_count: 2,
     last_success_at: at(99),
     down_since: at(90),
+    muted_until: null,
     running: [{ run_id: HOSTILE, started_at: at(1), lease_expires_at: at(-1), host: HOSTILE }],
     alerts: { pending: 0, failed: 1, expired: 0 },
   }
@@ -125,6 +126,48 @@ describe('renderReportHtml', () => {
     )
     expect(page).toContain('Other alerts')
     expect(page).toContain('long_running')
+  })
+
+  it('marks a muted job with until when, and a muted alert and notifier as muted, not failed', () => {
+    const report = hostileReport()
+    const [job] = report.jobs
+    if (job === undefined) throw new Error('no job')
+    const mutedAlert: AlertRecord = {
+      alert_id: '3',
+      job_name: HOSTILE,
+      run_id: HOSTILE,
+      event_type: 'still_failing',
+      status: 'muted',
+      created_at: at(72),
+      expires_at: at(-60),
+      notifiers: [
+        {
+          notifier: 'slack',
+          status: 'muted',
+          attempts: 0,
+          last_error: null,
+          last_attempt_at: at(72),
+          next_attempt_at: null,
+        },
+      ],
+    }
+    const muted = renderReportHtml({
+      ...report,
+      jobs: [
+        {
+          ...job,
+          health: { ...job.health, muted_until: at(-120) },
+          incidents: deriveIncidents(job.runs, [mutedAlert]),
+        },
+      ],
+    })
+    expect(muted).toContain('<span class="pill muted">muted until 2026-11-30 14:00:00 UTC</span>')
+    expect(muted).toContain('<span class="event">still_failing</span> <span class="pill muted">muted</span>')
+    expect(muted).toMatch(/<span class="pill muted">muted<\/span> <b>slack<\/b>/)
+    expect(muted).toContain('<li><b>1</b> muted: alerts recorded, not sent</li>')
+
+    const lapsed = renderReportHtml({ ...report, jobs: [{ ...job, health: { ...job.health, muted_until: at(5) } }] })
+    expect(lapsed).not.toContain('muted until')
   })
 
   it('says so when there are no jobs', () => {

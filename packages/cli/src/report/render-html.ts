@@ -1,4 +1,5 @@
 import type { RunRecord } from '@cronwarden/core'
+import { describeMute, isMuted } from '../commands/mute.js'
 import { problemsOf } from '../commands/status.js'
 import { durationOrDash, formatTimeAgo, timeOrDash } from '../format.js'
 import { renderOtherAlerts } from './alerts-html.js'
@@ -22,6 +23,7 @@ export function renderReportHtml(data: ReportData): string {
   const undelivered = sum(data.jobs.map((job) => job.health.alerts.pending + job.health.alerts.failed))
   const expired = sum(data.jobs.map((job) => job.health.alerts.expired))
   const running = sum(data.jobs.map((job) => job.health.running.length))
+  const muted = data.jobs.filter((job) => isMuted(job.health.muted_until, new Date(data.generatedAt))).length
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -45,6 +47,7 @@ export function renderReportHtml(data: ReportData): string {
 <li class="${undelivered > 0 ? 'warn' : ''}"><b>${undelivered}</b> ${undelivered === 1 ? 'alert' : 'alerts'} not delivered yet</li>
 <li class="${expired > 0 ? 'bad' : ''}"><b>${expired}</b> ${expired === 1 ? 'alert' : 'alerts'} expired undelivered</li>
 <li><b>${running}</b> running now</li>
+${muted > 0 ? html`<li><b>${muted}</b> muted: alerts recorded, not sent</li>` : ''}
 </ul>
 </header>
 <main>
@@ -53,8 +56,9 @@ ${data.jobs.map((job, index) => renderJob(job, index, data))}
 </main>
 <footer>
 ${renderStripLegend()}
-<p>Incidents are streaks of failed or abandoned runs, from the first failure to the success that ended them;
-missed and skipped rows do not count, as in the job's failure count.</p>
+<p>Incidents are streaks of failed or abandoned runs and missed scheduled times, from the first failure to the
+success that ended them, as in the job's failure count; skipped rows do not count. A muted job's alerts are
+recorded as muted, not sent; it is still shown down while it is.</p>
 </footer>
 </div>
 </body>
@@ -70,7 +74,7 @@ function renderOverview(data: ReportData): SafeHtml {
 <tbody>${data.jobs.map(
     (job, index) => html`<tr>
 <td><a href="#${jobAnchor(index)}">${job.health.job_name}</a></td>
-<td>${renderStateBadges(job)}</td>
+<td>${renderStateBadges(job, data.generatedAt)}</td>
 <td>${job.health.consecutive_failure_count}</td>
 <td>${formatTimeAgo(job.health.last_success_at, now)}</td>
 <td>${formatTimeAgo(job.health.down_since, now)}</td>
@@ -86,7 +90,7 @@ function renderJob(job: JobReport, index: number, data: ReportData): SafeHtml {
   const tone = problems.includes('down') ? 'down' : problems.length > 0 ? 'warn' : ''
   const windowLabel = `the last ${data.days} days`
   return html`<section class="job ${tone}" id="${jobAnchor(index)}" data-job="${health.job_name}">
-<div class="job-head"><h2>${health.job_name}</h2>${renderStateBadges(job)}</div>
+<div class="job-head"><h2>${health.job_name}</h2>${renderStateBadges(job, data.generatedAt)}</div>
 <dl class="facts">
 <div><dt>Failure streak</dt><dd>${health.consecutive_failure_count}</dd></div>
 <div><dt>Last success</dt><dd>${formatTimeAgo(health.last_success_at, now)}</dd></div>
@@ -126,13 +130,15 @@ function jobAnchor(index: number): string {
   return `job-${index + 1}`
 }
 
-function renderStateBadges(job: JobReport): SafeHtml {
+function renderStateBadges(job: JobReport, now: string): SafeHtml {
   const problems = problemsOf(job.health)
   const badges = problems.map(
     (problem) =>
       html`<span class="pill ${problem === 'down' ? 'down' : problem === 'alert expired' ? 'expired' : 'warn'}">${problem}</span>`,
   )
   if (job.health.running.length > 0) badges.push(html`<span class="pill info">running</span>`)
+  const mute = describeMute(job.health.muted_until, new Date(now))
+  if (mute !== null) badges.push(html`<span class="pill muted">${mute}</span>`)
   return html`${problems.length === 0 ? html`<span class="pill ok">healthy</span>` : ''}${badges}`
 }
 

@@ -55,6 +55,7 @@ tr:last-child td { border-bottom: none; }
 .pill.down, .pill.failed, .pill.expired, .pill.timed_out { color: var(--bad); background: var(--bad-bg); }
 .pill.warn, .pill.pending { color: var(--warn); background: var(--warn-bg); }
 .pill.info { color: var(--info); background: var(--info-bg); }
+.pill.muted, .pill.no_event { color: var(--muted); background: var(--bg); border: 1px dashed var(--line); line-height: 18px; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px 24px; margin: 14px 0 0; }
 .facts dt { font-size: 12px; color: var(--muted); }
 .facts dd { margin: 0; }
