@@ -6,7 +6,7 @@
 // (a) a no-op job wrapped by withFailureAlerting with this store (lease on, 2 round trips);
 // (a') a failing run through the store that writes an alert entry with its transition (the
 //     same 2 round trips: the entry is written inside finish_run);
-// (b) the mission's naive recipe: insert a running row, read the previous row's count with
+// (b) the naive recipe of counting from the previous row: insert a running row, read the previous row's count with
 //     ORDER BY started_at DESC LIMIT 1 OFFSET 1, update the row (3 round trips, racy);
 // (c) the floor of durable work: two single-row INSERT commits.
 //
@@ -32,7 +32,7 @@ const historyRuns = Number(process.env.BENCH_HISTORY_RUNS ?? 400)
 
 /** What an entry-writing finish is given: one notifier, as a wrapper with one channel passes. */
 const alertSpec: AlertSpec = {
-  policy: { failureThreshold: 2, notifyOnRecovery: false },
+  policy: { failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null },
   notifiers: ['slack'],
   ttlMs: 24 * 3_600_000,
   claimMs: 10_000,
