@@ -40,5 +40,5 @@ export async function runScenario(alertLogger?: Logger): Promise<RunRecord[]> {
       console.log(`run ${day}: failed (${(error as Error).message})`)
     }
   }
-  return store.listRuns(jobName)
+  return store.listRuns({ jobName })
 }

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import { type Database, migrate } from '@cronwarden/supabase-adapter'
+import { supabaseVaultSql } from '../../../test-support/supabase-vault.js'
 import type { Db } from '../supabase/functions/_shared/db.ts'
 import { SLACK_WEBHOOK_SECRET } from '../supabase/functions/_shared/monitoring.ts'
 
@@ -16,7 +16,7 @@ export async function prepareMonitoringSchema(client: Database): Promise<void> {
 export async function ensureSlackWebhookSecret(db: Db, webhookUrl: string): Promise<'created' | 'existing'> {
   const { rows } = await db.query<{ present: boolean }>(`select to_regclass('vault.secrets') is not null as present`)
   if (!rows[0]?.present) {
-    await db.exec(await readFile(new URL('../supabase/local/vault.sql', import.meta.url), 'utf8'))
+    await db.exec(await supabaseVaultSql())
   }
   const existing = await db.query('select 1 from vault.decrypted_secrets where name = $1', [SLACK_WEBHOOK_SECRET])
   if (existing.rows.length > 0) return 'existing'

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve, sep } from 'node:path'
 import { silentLogger } from '@cronwarden/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { ensureSlackWebhookSecret, prepareMonitoringSchema } from '../src/monitoring-setup.js'
 import { type ReminderSink, startReminderSink } from '../src/reminder-sink.js'
 import { createAssignment, createMentor, lastContactDate } from '../src/seed.js'
@@ -12,7 +13,7 @@ import {
   type HttpReminderSender,
 } from '../supabase/functions/_shared/http-reminder-sender.ts'
 import { createSupabaseMonitoring } from '../supabase/functions/_shared/monitoring.ts'
-import { createServerDatabase, type ServerDatabase, serverAvailable } from './support/databases.js'
+import { createServerDatabase, type ServerDatabase } from './support/databases.js'
 import {
   copySupabaseFolder,
   type RunningFunction,

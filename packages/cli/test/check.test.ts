@@ -1,8 +1,8 @@
 import { migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder, literal } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js'
 
 // Only the missed-run pass: pg_cron's trigger pass needs a cluster with pg_cron preloaded,
@@ -26,8 +26,11 @@ describe.skipIf(!available)('check on the PostgreSQL server', () => {
   let folder: CaseFolder
 
   beforeAll(async () => {
-    ;[database, slack, folder] = await Promise.all([createTestDatabase(), startSlackStandIn(), createCaseFolder()])
-    await migrate(database.sql)
+    ;[database, slack, folder] = await Promise.all([
+      createTestDatabase({ migrate }),
+      startSlackStandIn(),
+      createCaseFolder(),
+    ])
     // A yearly job (New Year, 00:00 UTC) expected since mid-year two years ago that never
     // ran: exactly two scheduled times are past their grace (5 min; so not in a year's first
     // five minutes), and no new one passes during the test.

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createTestDatabase,
+  serverAvailable,
+  serverUrl,
+  type TestDatabase,
+} from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
-import { type CaseFolder, createCaseFolder, literal } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, serverUrl, type TestDatabase } from './support/postgres-server.js'
+import { type CaseFolder, createCaseFolder, inCaseFolder, literal } from './support/config-case.js'
 import { fail, seedRuns } from './support/seed.js'
 
 const available = await serverAvailable()
@@ -24,8 +29,7 @@ describe.skipIf(!available)('config files and where the database comes from', ()
   })
 
   it('loads a plain cronwarden.config.ts with jiti and migrates the database it names, with no flag or DATABASE_URL', async () => {
-    const ts = await createCaseFolder()
-    try {
+    await inCaseFolder(async (ts) => {
       await ts.write(
         'cronwarden.config.ts',
         `import type { CronwardenConfig } from '@cronwarden/cli'
@@ -47,9 +51,7 @@ export default config
       const status = await runCli(['status'], { cwd: ts.dir })
       expect(status.code).toBe(1)
       expect(status.stdout).toContain('nightly-export')
-    } finally {
-      await ts.remove()
-    }
+    })
   })
 
   it('loads the file --config names instead of the one in the working directory, also when it exports a function', async () => {
@@ -70,8 +72,7 @@ export default config
   })
 
   it('prefers --database-url to the config, and the config to DATABASE_URL', async () => {
-    const cases = await createCaseFolder()
-    try {
+    await inCaseFolder(async (cases) => {
       await cases.write('cronwarden.config.mjs', `export default { databaseUrl: ${literal(missingUrl)} }\n`)
       const [flag, config] = await Promise.all([
         runCli(['runs', 'nightly-export', '--json', '--database-url', database.url], {
@@ -86,21 +87,16 @@ export default config
       expect(config.code).toBe(1)
       expect(config.stdout).toBe('')
       expect(config.stderr).toContain(`${database.name}_missing`)
-    } finally {
-      await cases.remove()
-    }
+    })
   })
 
   it('exits 1 without printing the password when the database refuses the connection', async () => {
-    const empty = await createCaseFolder()
-    try {
+    await inCaseFolder(async (empty) => {
       const result = await runCli(['status', '--database-url', missingUrl], { cwd: empty.dir })
       expect(result.code).toBe(1)
       expect(result.stderr).toMatch(/^error: /)
       expect(result.stderr).not.toContain('never-print-this-pw')
       expect(result.stdout).toBe('')
-    } finally {
-      await empty.remove()
-    }
+    })
   })
 })

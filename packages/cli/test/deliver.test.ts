@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder, literal } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { acceptingNotifier, crashingAfterFinish, fail, seedRuns } from './support/seed.js'
 import { type SlackStandIn, startSlackStandIn } from './support/slack-stand-in.js'
 
@@ -41,13 +41,12 @@ describe.skipIf(!available)('deliver on the PostgreSQL server', () => {
 
   beforeAll(async () => {
     ;[database, slack, refusing, working, broken] = await Promise.all([
-      createTestDatabase(),
+      createTestDatabase({ migrate }),
       startSlackStandIn({ status: 200, body: 'ok' }),
       startSlackStandIn({ status: 404, body: 'no_service' }),
       createCaseFolder(),
       createCaseFolder(),
     ])
-    await migrate(database.sql)
     await Promise.all([
       working.bundleConfig(configFor(slack.webhookUrl)),
       broken.bundleConfig(configFor(refusing.webhookUrl)),

@@ -2,16 +2,15 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { listMigrations, migrationScript } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
-import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { type CaseFolder, createCaseFolder, inCaseFolder } from './support/config-case.js'
 
 const available = await serverAvailable()
 
 describe('migrate --print, with no database', () => {
   it('writes every migration as one SQL file that records each version it applies, connecting to nothing', async () => {
-    const folder = await createCaseFolder()
-    try {
+    await inCaseFolder(async (folder) => {
       // No config, no DATABASE_URL: --print must not need one.
       const result = await runCli(['migrate', '--print'], { cwd: folder.dir })
       expect(result.code).toBe(0)
@@ -21,9 +20,7 @@ describe('migrate --print, with no database', () => {
         expect(result.stdout).toContain(migration.name)
         expect(result.stdout).toMatch(new RegExp(`schema_migrations[\\s\\S]*\\b${migration.version}\\b`))
       }
-    } finally {
-      await folder.remove()
-    }
+    })
   })
 })
 
@@ -33,8 +30,7 @@ describe('migrate --output-dir, with no database', () => {
   const utcStamp = (date: Date) => date.toISOString().replace(/\D/g, '').slice(0, 14)
 
   it('writes the script to <UTC timestamp>_cronwarden.sql in the folder, named with the current time, and prints its path', async () => {
-    const folder = await createCaseFolder()
-    try {
+    await inCaseFolder(async (folder) => {
       await mkdir(join(folder.dir, 'supabase', 'migrations'), { recursive: true })
       const before = utcStamp(new Date())
       const result = await runCli(['migrate', '--output-dir', 'supabase/migrations'], { cwd: folder.dir })
@@ -48,27 +44,21 @@ describe('migrate --output-dir, with no database', () => {
       expect(file.slice(0, 14) >= before && file.slice(0, 14) <= after).toBe(true)
       expect(result.stdout).toBe(`${join('supabase/migrations', file)}\n`)
       expect(await readFile(join(folder.dir, 'supabase', 'migrations', file), 'utf8')).toBe(await migrationScript())
-    } finally {
-      await folder.remove()
-    }
+    })
   })
 
   it('refuses a folder that does not exist with exit code 2, naming the flag, and writes nothing', async () => {
-    const folder = await createCaseFolder()
-    try {
+    await inCaseFolder(async (folder) => {
       const result = await runCli(['migrate', '--output-dir', 'supabase/migrations'], { cwd: folder.dir })
       expect(result.code).toBe(2)
       expect(result.stdout).toBe('')
       expect(result.stderr).toMatch(/--output-dir: .*supabase\/migrations.* (does not exist|is not a folder)/)
       expect(await readdir(folder.dir)).toEqual([])
-    } finally {
-      await folder.remove()
-    }
+    })
   })
 
   it('never overwrites a file of the same name: exit code 2, the file left as it was', async () => {
-    const folder = await createCaseFolder()
-    try {
+    await inCaseFolder(async (folder) => {
       const dir = join(folder.dir, 'migrations')
       await mkdir(dir)
       // Every name the command could pick while it runs (it starts within seconds).
@@ -84,21 +74,16 @@ describe('migrate --output-dir, with no database', () => {
       expect(result.stderr).toMatch(/--output-dir: .*_cronwarden\.sql exists already/)
       expect((await readdir(dir)).sort()).toEqual(taken)
       for (const name of taken) expect(await readFile(join(dir, name), 'utf8')).toBe('keep')
-    } finally {
-      await folder.remove()
-    }
+    })
   })
 
   it('refuses --print together with --output-dir', async () => {
-    const folder = await createCaseFolder()
-    try {
+    await inCaseFolder(async (folder) => {
       const result = await runCli(['migrate', '--print', '--output-dir', '.'], { cwd: folder.dir })
       expect(result.code).toBe(2)
       expect(result.stderr).toMatch(/--print.*--output-dir|--output-dir.*--print/)
       expect(result.stdout).toBe('')
-    } finally {
-      await folder.remove()
-    }
+    })
   })
 })
 

@@ -1,8 +1,8 @@
 import { createSupabaseStore, migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { acceptingNotifier, fail, ok, seedRuns } from './support/seed.js'
 
 const available = await serverAvailable()
@@ -22,9 +22,8 @@ describe.skipIf(!available).concurrent('mute and unmute on the PostgreSQL server
   const slack = acceptingNotifier('slack')
 
   beforeAll(async () => {
-    ;[database, folder] = await Promise.all([createTestDatabase(), createCaseFolder()])
+    ;[database, folder] = await Promise.all([createTestDatabase({ migrate }), createCaseFolder()])
     const db = database.sql
-    await migrate(db)
     await Promise.all(
       ['export-for', 'export-until', 'export-unmute', 'export-json', 'healthy-report'].map((job) =>
         seedRuns(db, job, [ok()]),

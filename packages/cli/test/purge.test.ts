@@ -1,8 +1,8 @@
 import { migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { fail, ok, seedRuns, startLongRun } from './support/seed.js'
 
 const available = await serverAvailable()
@@ -13,9 +13,8 @@ describe.skipIf(!available)('purge on the PostgreSQL server', () => {
   let longRun: { finish(): Promise<void> } | undefined
 
   beforeAll(async () => {
-    ;[database, folder] = await Promise.all([createTestDatabase(), createCaseFolder()])
+    ;[database, folder] = await Promise.all([createTestDatabase({ migrate }), createCaseFolder()])
     const db = database.sql
-    await migrate(db)
     await seedRuns(db, 'old-export', [ok(), fail('disk full'), ok(), ok(), fail('disk full')])
     await seedRuns(db, 'fresh-export', [ok(), ok(), ok()])
     longRun = await startLongRun(db, 'old-export', { lock: false })

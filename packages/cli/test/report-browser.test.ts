@@ -4,9 +4,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { migrate } from '@cronwarden/supabase-adapter'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { type CliResult, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { chromiumAvailable, launchChromium } from './support/report-chromium.js'
 import {
   HOSTILE_ERROR,
@@ -65,8 +65,7 @@ describe.skipIf(!available)('the HTML report in headless Chromium', () => {
   let result: CliResult
 
   beforeAll(async () => {
-    ;[database, folder] = await Promise.all([createTestDatabase(), createCaseFolder()])
-    await migrate(database.sql)
+    ;[database, folder] = await Promise.all([createTestDatabase({ migrate }), createCaseFolder()])
     seeded = await seedReportJobs(database.sql)
     htmlPath = join(folder.dir, 'report.html')
     result = await runCli(['report', '--html', 'report.html', '--database-url', database.url], { cwd: folder.dir })

@@ -2,9 +2,9 @@ import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { fail, ok, seedRuns } from './support/seed.js'
 
 const available = await serverAvailable()
@@ -38,8 +38,7 @@ describe.skipIf(!available)('report on the PostgreSQL server', () => {
   let empty: TestDatabase
 
   beforeAll(async () => {
-    ;[database, empty] = await Promise.all([createTestDatabase(), createTestDatabase()])
-    await Promise.all([migrate(database.sql), migrate(empty.sql)])
+    ;[database, empty] = await Promise.all([createTestDatabase({ migrate }), createTestDatabase({ migrate })])
     await seedRuns(database.sql, 'daily-report', [ok(), ok(), fail('disk full'), ok(), ok(), ok(), ok(), ok()])
   }, 60_000)
   afterAll(async () => {

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { deliverPendingAlerts, type RunRecord, silentLogger } from '@cronwarden/core'
 import { createSupabaseStore, migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { acceptingNotifier, fail, failingNotifier, ok, seedRuns } from './support/seed.js'
 
 const available = await serverAvailable()
@@ -18,9 +18,8 @@ describe.skipIf(!available).concurrent('runs on the PostgreSQL server', () => {
   let recorded: RunRecord[]
 
   beforeAll(async () => {
-    ;[database, folder] = await Promise.all([createTestDatabase(), createCaseFolder()])
+    ;[database, folder] = await Promise.all([createTestDatabase({ migrate }), createCaseFolder()])
     const db = database.sql
-    await migrate(db)
     const notifiers = [acceptingNotifier('slack'), failingNotifier('email', 'smtp relay down')]
     await seedRuns(
       db,
@@ -35,7 +34,7 @@ describe.skipIf(!available).concurrent('runs on the PostgreSQL server', () => {
     // A sweep retries the email, which fails again: two attempts on record.
     await sleep(10)
     await deliverPendingAlerts({ store: createSupabaseStore({ db }), notifiers, logger: silentLogger })
-    recorded = await createSupabaseStore({ db }).listRuns(JOB)
+    recorded = await createSupabaseStore({ db }).listRuns({ jobName: JOB })
   })
   afterAll(async () => {
     await Promise.all([database?.drop(), folder?.remove()])

@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { deliverPendingAlerts, type RunRecord, silentLogger } from '@cronwarden/core'
 import { createSupabaseStore, migrate } from '@cronwarden/supabase-adapter'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestDatabase, serverAvailable, type TestDatabase } from '../../../test-support/test-database.js'
 import { parseJsonOutput, runCli, runCliOnTerminal, scriptAvailable } from './support/cli.js'
 import { type CaseFolder, createCaseFolder } from './support/config-case.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import {
   acceptingNotifier,
   crashingAfterFinish,
@@ -33,6 +33,16 @@ interface StatusJson {
 
 const ESCAPE = '\x1b['
 
+/** The jobs beforeAll seeds, by name. */
+const seededJobs = [
+  'assignment-follow-up-reminders',
+  'healthy-export',
+  'invoice-sync',
+  'nightly-billing',
+  'report-export',
+  'weekly-digest',
+]
+
 // Every test only reads what beforeAll seeded, so they run concurrently.
 describe.skipIf(!available).concurrent('status on the PostgreSQL server', () => {
   let database: TestDatabase
@@ -41,9 +51,8 @@ describe.skipIf(!available).concurrent('status on the PostgreSQL server', () => 
   let downRuns: RunRecord[]
 
   beforeAll(async () => {
-    ;[database, folder] = await Promise.all([createTestDatabase(), createCaseFolder()])
+    ;[database, folder] = await Promise.all([createTestDatabase({ migrate }), createCaseFolder()])
     const db = database.sql
-    await migrate(db)
     await Promise.all([
       // 25 successes: the strip shows the last 20.
       seedRuns(
@@ -82,7 +91,7 @@ describe.skipIf(!available).concurrent('status on the PostgreSQL server', () => 
     await seedRuns(db, 'invoice-sync', [ok()])
     // Running right now, on a worker, holding the lease.
     longRun = await startLongRun(db, 'report-export', { host: 'worker-7' })
-    downRuns = await createSupabaseStore({ db }).listRuns('assignment-follow-up-reminders')
+    downRuns = await createSupabaseStore({ db }).listRuns({ jobName: 'assignment-follow-up-reminders' })
   })
   afterAll(async () => {
     await longRun?.finish()
@@ -97,14 +106,7 @@ describe.skipIf(!available).concurrent('status on the PostgreSQL server', () => 
   it('prints one line per job and exits 1 when a job is down or an alert is undelivered', async () => {
     const result = await status()
     expect(result.code).toBe(1)
-    for (const job of [
-      'assignment-follow-up-reminders',
-      'healthy-export',
-      'invoice-sync',
-      'nightly-billing',
-      'report-export',
-      'weekly-digest',
-    ])
+    for (const job of seededJobs)
       expect(result.stdout.split('\n').filter((line) => line.startsWith(`${job} `))).toHaveLength(1)
     expect(result.stdout).toContain('4 of 6 jobs need attention.')
     expect(result.stdout).toContain('✓ succeeded  ✗ failed')
@@ -208,14 +210,7 @@ describe.skipIf(!available).concurrent('status on the PostgreSQL server', () => 
     expect(result.code).toBe(1)
     const parsed = parseJsonOutput<StatusJson>(result)
     expect(parsed.healthy).toBe(false)
-    expect(parsed.jobs.map((job) => job.job_name).sort()).toEqual([
-      'assignment-follow-up-reminders',
-      'healthy-export',
-      'invoice-sync',
-      'nightly-billing',
-      'report-export',
-      'weekly-digest',
-    ])
+    expect(parsed.jobs.map((job) => job.job_name).sort()).toEqual(seededJobs)
     expect(result.stdout).not.toContain(ESCAPE)
   })
 

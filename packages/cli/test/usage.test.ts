@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import packageJson from '../package.json' with { type: 'json' }
 import { runCli, runCliOnTerminal, scriptAvailable } from './support/cli.js'
-import { type CaseFolder, createCaseFolder } from './support/config-case.js'
+import { type CaseFolder, createCaseFolder, inCaseFolder } from './support/config-case.js'
 
 // Everything here runs with no database and no server: usage errors are found before any
 // connection is opened, and --help and --version connect to nothing. Each test only starts
@@ -137,8 +137,7 @@ describe.concurrent('usage errors exit 2 and name what is wrong', () => {
 
 describe.concurrent('config errors exit 2 and name the key', () => {
   it('names a misspelled key and a key with a bad value', async () => {
-    const cases = await createCaseFolder()
-    try {
+    await inCaseFolder(async (cases) => {
       await cases.write(
         'cronwarden.config.mjs',
         "export default { databseUrl: 'postgres://127.0.0.1/app', notifyTimeoutMs: 'soon' }\n",
@@ -148,26 +147,20 @@ describe.concurrent('config errors exit 2 and name the key', () => {
       expect(result.stderr).toContain('databseUrl')
       expect(result.stderr).toContain('notifyTimeoutMs')
       expect(result.stderr).toContain('cronwarden.config.mjs')
-    } finally {
-      await cases.remove()
-    }
+    })
   })
 
   it('names the notifiers key of a notifier that is not one', async () => {
-    const cases = await createCaseFolder()
-    try {
+    await inCaseFolder(async (cases) => {
       await cases.write('cronwarden.config.mjs', "export default { notifiers: [{ name: 'slack' }] }\n")
       const result = await runCli(['test-alert'], { cwd: cases.dir })
       expect(result.code).toBe(2)
       expect(result.stderr).toContain('notifiers')
-    } finally {
-      await cases.remove()
-    }
+    })
   })
 
   it('reports a config that throws while loading, without the password of a URL in its message', async () => {
-    const cases = await createCaseFolder()
-    try {
+    await inCaseFolder(async (cases) => {
       await cases.write(
         'cronwarden.config.mjs',
         "throw new Error('cannot reach postgres://admin:hunter2secret@db.internal:5432/app')\n",
@@ -177,9 +170,7 @@ describe.concurrent('config errors exit 2 and name the key', () => {
       expect(result.stderr).toContain('could not load')
       expect(result.stderr).toContain('cronwarden.config.mjs')
       expect(result.stderr).not.toContain('hunter2secret')
-    } finally {
-      await cases.remove()
-    }
+    })
   })
 })
 

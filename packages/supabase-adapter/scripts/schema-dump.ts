@@ -4,9 +4,7 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import pg from 'pg'
-import { migrate } from '../src/migrations.js'
-import { createTestDatabase } from '../test/support/postgres-server.js'
+import { createSupabaseDatabase } from '../test/support/supabase-database.js'
 
 const run = promisify(execFile)
 
@@ -32,15 +30,8 @@ export function normaliseDump(dump: string): string {
 
 /** Migrates a new database on the server, dumps its `cronwarden` schema, and drops it. */
 export async function dumpMigratedSchema(): Promise<string> {
-  const database = await createTestDatabase('cw_schema')
+  const database = await createSupabaseDatabase({ prefix: 'cw_schema' })
   try {
-    const client = new pg.Client({ connectionString: database.url })
-    await client.connect()
-    try {
-      await migrate(client)
-    } finally {
-      await client.end()
-    }
     return await dumpSchema(database.url)
   } finally {
     await database.drop()

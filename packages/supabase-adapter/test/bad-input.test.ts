@@ -2,33 +2,28 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { StoreError, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createSupabaseStore, migrate, purgeRuns } from '../src/index.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseStore, purgeRuns } from '../src/index.js'
 import { alertSpec, longRunningEvent } from './support/store-inputs.js'
+import { createSupabaseDatabase, pgPool, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
 describe.skipIf(!available)('bad input and broken connections', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let pool: pg.Pool
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    pool = new pg.Pool({ connectionString: database.url, max: 4 })
-    // Dropping the test database ends idle connections; that is expected, not a failure.
-    pool.on('error', () => {})
-    await migrate(pool)
+    database = await createSupabaseDatabase()
+    pool = pgPool(database, 4)
   })
-  afterAll(async () => {
-    await pool?.end()
-    await database?.drop()
-  })
+  afterAll(() => database?.drop())
 
   it('lists nothing for a job that never ran, and honours a zero limit', async () => {
     const store = createSupabaseStore({ db: pool })
-    expect(await store.listRuns('never-ran')).toEqual([])
+    expect(await store.listRuns({ jobName: 'never-ran' })).toEqual([])
     await withFailureAlerting(async () => 1, { jobName: 'ran', store, logger: silentLogger })()
-    expect(await store.listRuns('ran', { limit: 0 })).toEqual([])
+    expect(await store.listRuns({ jobName: 'ran', limit: 0 })).toEqual([])
   })
 
   it('stores an oversize error message cut to 8000 characters, saying how much was cut', async () => {
@@ -42,7 +37,7 @@ describe.skipIf(!available)('bad input and broken connections', () => {
         { jobName: 'oversize', store, logger: silentLogger },
       )(),
     ).rejects.toThrow(message)
-    const [row] = await store.listRuns('oversize')
+    const [row] = await store.listRuns({ jobName: 'oversize' })
     // The marker is sized for the largest count it could show, so the text fits in 8000.
     expect(row?.error_message).toBe(`${'a'.repeat(7900)}${'b'.repeat(71)} [truncated 2274 characters]`)
   })
@@ -58,7 +53,7 @@ describe.skipIf(!available)('bad input and broken connections', () => {
         { jobName: 'nul', store, logger: silentLogger },
       )(),
     ).rejects.toThrow()
-    const [row] = await store.listRuns('nul')
+    const [row] = await store.listRuns({ jobName: 'nul' })
     expect(row).toMatchObject({ error_message: 'bad\uFFFDbyte', summary: { note: 'a\uFFFDb' } })
   })
 
@@ -70,7 +65,7 @@ describe.skipIf(!available)('bad input and broken connections', () => {
       },
       { jobName: 'lone-surrogate', store, logger: silentLogger },
     )()
-    const [row] = await store.listRuns('lone-surrogate')
+    const [row] = await store.listRuns({ jobName: 'lone-surrogate' })
     expect(row).toMatchObject({
       status: 'succeeded',
       summary: { 'key\uFFFD': 'high \uFFFD alone', 'low \uFFFD': { nested: '\uFFFD' }, pair: '😀' },
@@ -105,7 +100,7 @@ describe.skipIf(!available)('bad input and broken connections', () => {
       `update cronwarden.cron_alerts set created_at = created_at - interval '100 days' where job_name = 'old'`,
     )
     expect(await purgeRuns(pool, 90)).toBe(1)
-    expect((await store.listRuns('old')).map((row) => row.run_id)).toEqual(['still-running'])
+    expect((await store.listRuns({ jobName: 'old' })).map((row) => row.run_id)).toEqual(['still-running'])
     expect((await store.listAlerts({ jobName: 'old' })).map((entry) => entry.alert_id)).toEqual([pending.alertId])
     await expect(purgeRuns(pool, 0)).rejects.toThrow(/days: expected an integer >= 1/)
   })
@@ -136,7 +131,7 @@ describe.skipIf(!available)('bad input and broken connections', () => {
 
     // The unrecorded run stays 'running' until its lease runs out; then it counts as abandoned.
     const store = createSupabaseStore({ db: pool })
-    expect((await store.listRuns('cut-connection'))[0]?.status).toBe('running')
+    expect((await store.listRuns({ jobName: 'cut-connection' }))[0]?.status).toBe('running')
     await sleep(leaseMs + 200)
     await withFailureAlerting(async () => 'ok', {
       jobName: 'cut-connection',
@@ -144,6 +139,9 @@ describe.skipIf(!available)('bad input and broken connections', () => {
       lock: { leaseMs },
       logger: silentLogger,
     })()
-    expect((await store.listRuns('cut-connection')).map((row) => row.status)).toEqual(['succeeded', 'abandoned'])
+    expect((await store.listRuns({ jobName: 'cut-connection' })).map((row) => row.status)).toEqual([
+      'succeeded',
+      'abandoned',
+    ])
   })
 })

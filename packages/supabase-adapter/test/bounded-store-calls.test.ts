@@ -5,11 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { StoreError, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import pg from 'pg'
 import postgres from 'postgres'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore } from '../src/index.js'
+import { deferUntilAfterEach } from './support/after-each.js'
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -33,16 +34,12 @@ const expectTimedOut = (error: unknown, operation: string) => {
 }
 
 describe.skipIf(!available)('store calls bounded by storeTimeoutMs on the PostgreSQL server', () => {
-  let db: MigratedDatabase
-  let cleanups: Array<() => Promise<void>> = []
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup()
-    cleanups = []
-  })
+  let db: SupabaseDatabase
+  const defer = deferUntilAfterEach()
 
   const setUp = async () => {
-    db = await createMigratedDatabase()
-    cleanups.push(() => db.drop())
+    db = await createSupabaseDatabase()
+    defer(() => db.drop())
     return db
   }
 
@@ -51,7 +48,7 @@ describe.skipIf(!available)('store calls bounded by storeTimeoutMs on the Postgr
     const proxy: FaultProxy = await startFaultProxy((await setUp()).url)
     // postgres.js's end() waits forever for a query cut off by the network (porsager/postgres#1097).
     const sql = postgres(proxy.url, { prepare: false, max: 2, onnotice: () => {} })
-    cleanups.push(async () => {
+    defer(async () => {
       await sql.end({ timeout: 1 })
       await proxy.close()
     })
@@ -102,7 +99,7 @@ describe.skipIf(!available)('store calls bounded by storeTimeoutMs on the Postgr
         await holder.query('rollback')
         await holder.end()
       }
-      cleanups.push(release)
+      defer(release)
       return release
     }
 
@@ -145,16 +142,16 @@ describe.skipIf(!available)('store calls bounded by storeTimeoutMs on the Postgr
       // The caller stopped waiting; its statement did not stop. Once the lock is free it
       // commits a 'running' row that nobody will run or renew.
       await release()
-      let rows = await store.listRuns(jobName)
+      let rows = await store.listRuns({ jobName })
       for (let waited = 0; rows.length === 0 && waited < 5_000; waited += 50) {
         await sleep(50)
-        rows = await store.listRuns(jobName)
+        rows = await store.listRuns({ jobName })
       }
       expect(rows.map((row) => row.status)).toEqual(['running'])
 
       await sleep(leaseMs + 200)
       await expect(withFailureAlerting(job, options)()).resolves.toBe('reminders sent')
-      expect((await store.listRuns(jobName)).map((row) => row.status)).toEqual(['succeeded', 'abandoned'])
+      expect((await store.listRuns({ jobName })).map((row) => row.status)).toEqual(['succeeded', 'abandoned'])
       expect(job).toHaveBeenCalledTimes(1)
     })
   })

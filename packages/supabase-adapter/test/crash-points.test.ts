@@ -9,22 +9,18 @@ import {
   withFailureAlerting,
 } from '@cronwarden/core'
 import postgres from 'postgres'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore } from '../src/index.js'
+import { deferUntilAfterEach } from './support/after-each.js'
+import { failing, jobErrorMessage, jobName } from './support/failing-job.js'
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js'
 import { type CrashPoint, startAlertJobProcess } from './support/job-process.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { createTestWebhookNotifier } from './support/webhook-notifier.js'
 import { startWebhookServer, type WebhookServer } from './support/webhook-server.js'
 
 const available = await serverAvailable()
-
-const jobName = 'assignment-follow-up-reminders'
-const jobErrorMessage = 'push service answered 503'
-const failing = async () => {
-  throw new Error(jobErrorMessage)
-}
 
 /** A dead caller's claim lasts 2 × its notifyTimeoutMs from its finish; wait that out. */
 const waitPastClaim = (notifyTimeoutMs: number) => sleep(2 * notifyTimeoutMs + 300)
@@ -33,23 +29,19 @@ const alertOf = async (store: ExecutionLogStore, runId: unknown): Promise<AlertR
   (await store.listAlerts({ jobName })).find((alert) => alert.run_id === runId)
 
 const rowOf = async (store: ExecutionLogStore, runId: unknown): Promise<RunRecord | undefined> =>
-  (await store.listRuns(jobName)).find((row) => row.run_id === runId)
+  (await store.listRuns({ jobName })).find((row) => row.run_id === runId)
 
 const streaks = async (store: ExecutionLogStore) =>
-  (await store.listRuns(jobName)).map((row) => [row.status, row.consecutive_failure_count])
+  (await store.listRuns({ jobName })).map((row) => [row.status, row.consecutive_failure_count])
 
 describe.skipIf(!available)('an alert decided on the PostgreSQL server survives its caller', () => {
-  let cleanups: Array<() => Promise<void>> = []
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup()
-    cleanups = []
-  })
+  const defer = deferUntilAfterEach()
 
   const setUp = async () => {
-    const db: MigratedDatabase = await createMigratedDatabase()
-    cleanups.push(() => db.drop())
+    const db: SupabaseDatabase = await createSupabaseDatabase()
+    defer(() => db.drop())
     const webhook: WebhookServer = await startWebhookServer()
-    cleanups.push(() => webhook.close())
+    defer(() => webhook.close())
     const notifier = createTestWebhookNotifier({ url: webhook.url })
     return { db, webhook, notifier }
   }
@@ -201,11 +193,11 @@ describe.skipIf(!available)('an alert decided on the PostgreSQL server survives 
     const lostFinishReply = async () => {
       const { db, webhook, notifier } = await setUp()
       const proxy: FaultProxy = await startFaultProxy(db.url)
-      cleanups.push(() => proxy.close())
+      defer(() => proxy.close())
       const viaProxy = postgres(proxy.url, { prepare: false, max: 1, onnotice: () => {} })
       // postgres.js 3.4.9 never settles end() once a connection was cut mid-query
       // (porsager/postgres#1097); the timeout makes it close such connections at once.
-      cleanups.push(() => viaProxy.end({ timeout: 0 }))
+      defer(() => viaProxy.end({ timeout: 0 }))
       const store = createSupabaseStore({ db: viaProxy })
 
       const thrown: Error[] = []
@@ -244,7 +236,7 @@ describe.skipIf(!available)('an alert decided on the PostgreSQL server survives 
       expect(internalErrors).toEqual([expect.any(StoreError)])
       expect(internalErrors[0]).toMatchObject({ operation: 'finishRun' })
 
-      const [lost] = await db.store.listRuns(jobName)
+      const [lost] = await db.store.listRuns({ jobName })
       expect(lost).toMatchObject({ status: 'failed', consecutive_failure_count: 2, deliveries: [] })
       expect(await alertOf(db.store, lost?.run_id)).toMatchObject({ status: 'pending' })
       await waitPastClaim(notifyTimeoutMs)

@@ -6,29 +6,27 @@ import { StoreError, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import pg from 'pg'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSupabaseStore, type Database, migrate } from '../src/index.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseStore, type Database } from '../src/index.js'
 import { startFaultProxy } from './support/fault-proxy.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import { alertSpec as alert, longRunningEvent } from './support/store-inputs.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
 const rounds = 10
 
 describe.skipIf(!available)("after the server ended the store's connection", () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let admin: pg.Client
 
   beforeAll(async () => {
-    database = await createTestDatabase()
+    database = await createSupabaseDatabase()
     admin = new pg.Client({ connectionString: database.url })
     await admin.connect()
-    await migrate(admin)
+    database.onDrop(() => admin.end())
   })
-  afterAll(async () => {
-    await admin?.end()
-    await database?.drop()
-  })
+  afterAll(() => database?.drop())
 
   /** Ends every other session on the test database, as an operator or a failover would. */
   const terminateOthers = () =>
@@ -52,7 +50,7 @@ describe.skipIf(!available)("after the server ended the store's connection", () 
       await expect(run(), `round ${round}`).resolves.toBe('reminders sent')
     }
     expect(ran).toBe(rounds)
-    expect((await store.listRuns(jobName)).map((row) => row.status)).toEqual(Array(rounds).fill('succeeded'))
+    expect((await store.listRuns({ jobName })).map((row) => row.status)).toEqual(Array(rounds).fill('succeeded'))
   }
 
   it('runs and records the next call through postgres.js', async () => {
@@ -110,7 +108,7 @@ describe.skipIf(!available)("after the server ended the store's connection", () 
     expect(firstSkip).toMatchObject({ outcome: 'skipped', holderRunId: holder })
     expect(await begin('repeated-begin', skipped)).toEqual(firstSkip)
 
-    const rows = await store.listRuns('repeated-begin')
+    const rows = await store.listRuns({ jobName: 'repeated-begin' })
     expect(rows.map((row) => [row.run_id, row.status])).toEqual([
       [skipped, 'skipped'],
       [holder, 'running'],
@@ -137,7 +135,7 @@ describe.skipIf(!available)("after the server ended the store's connection", () 
     expect((await finish())?.transition.consecutiveFailureCount).toBe(1)
     expect(await finish()).toBeNull()
     expect(await store.listAlerts({ jobName: 'repeated-finish' })).toHaveLength(1)
-    expect((await store.listRuns('repeated-finish'))[0]?.consecutive_failure_count).toBe(1)
+    expect((await store.listRuns({ jobName: 'repeated-finish' }))[0]?.consecutive_failure_count).toBe(1)
   })
 
   describe('through a network that loses the reply after the commit', () => {
@@ -157,7 +155,7 @@ describe.skipIf(!available)("after the server ended the store's connection", () 
         await expect(run()).resolves.toBe('reminders sent')
         await lost
         expect(ran).toBe(1)
-        const rows = await createSupabaseStore({ db: admin }).listRuns('lost-begin-reply')
+        const rows = await createSupabaseStore({ db: admin }).listRuns({ jobName: 'lost-begin-reply' })
         expect(rows.map((row) => row.status)).toEqual(['succeeded'])
       } finally {
         await sql.end({ timeout: 1 })

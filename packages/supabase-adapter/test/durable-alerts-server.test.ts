@@ -8,20 +8,16 @@ import {
   silentLogger,
   withFailureAlerting,
 } from '@cronwarden/core'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore } from '../src/index.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { deferUntilAfterEach } from './support/after-each.js'
+import { failing, jobErrorMessage, jobName } from './support/failing-job.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { createTestWebhookNotifier } from './support/webhook-notifier.js'
 import { startWebhookServer, type WebhookServer, type WebhookServerOptions } from './support/webhook-server.js'
 
 const available = await serverAvailable()
-
-const jobName = 'assignment-follow-up-reminders'
-const jobErrorMessage = 'push service answered 503'
-const failing = async () => {
-  throw new Error(jobErrorMessage)
-}
 
 /** Sleeps until a time the database wrote (same machine, same clock), plus a margin. */
 const sleepUntil = async (iso: string | null | undefined) => {
@@ -38,19 +34,15 @@ const newestAlert = async (store: ExecutionLogStore, job = jobName): Promise<Ale
 const spyLogger = () => ({ info: vi.fn(), warn: vi.fn(), error: vi.fn() }) satisfies Logger
 
 describe.skipIf(!available)('durable alerts on the PostgreSQL server through a real webhook', () => {
-  let cleanups: Array<() => Promise<void>> = []
-  afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup()
-    cleanups = []
-  })
-  const database = async (): Promise<MigratedDatabase> => {
-    const db = await createMigratedDatabase()
-    cleanups.push(() => db.drop())
+  const defer = deferUntilAfterEach()
+  const database = async (): Promise<SupabaseDatabase> => {
+    const db = await createSupabaseDatabase()
+    defer(() => db.drop())
     return db
   }
   const webhookServer = async (options?: WebhookServerOptions): Promise<WebhookServer> => {
     const server = await startWebhookServer(options)
-    cleanups.push(() => server.close())
+    defer(() => server.close())
     return server
   }
 
@@ -97,7 +89,7 @@ describe.skipIf(!available)('durable alerts on the PostgreSQL server through a r
       expect(alert.notifiers).toEqual([
         expect.objectContaining({ notifier: 'webhook', status: 'delivered', attempts: 4 }),
       ])
-      const [row] = await store.listRuns(jobName)
+      const [row] = await store.listRuns({ jobName })
       expect(row?.deliveries.map((delivery) => [delivery.notifier, delivery.status])).toEqual([
         ['webhook', 'failed'],
         ['webhook', 'failed'],
@@ -165,7 +157,7 @@ describe.skipIf(!available)('durable alerts on the PostgreSQL server through a r
       const expired = await newestAlert(store)
       expect(expired).toMatchObject({ alert_id: pending.alert_id, status: 'expired' })
       expect(expired.notifiers).toEqual([expect.objectContaining({ status: 'expired', attempts: 1 })])
-      const [row] = await store.listRuns(jobName)
+      const [row] = await store.listRuns({ jobName })
       expect(row?.deliveries.map((delivery) => delivery.status)).toEqual(['failed', 'expired'])
 
       // Neither the next call of the job nor a later sweep sends it.
@@ -265,7 +257,7 @@ describe.skipIf(!available)('durable alerts on the PostgreSQL server through a r
     })
   })
 
-  describe('the mission', () => {
+  describe('the alert threshold', () => {
     it('alerts at exactly the 2nd consecutive failure, not at the 1st nor the 3rd or later, and again after a reset', async () => {
       const { store } = await database()
       const webhook = await webhookServer()
@@ -298,7 +290,7 @@ describe.skipIf(!available)('durable alerts on the PostgreSQL server through a r
       const [first, second] = webhook.accepted.map((event) => consecutiveFailuresEventSchema.parse(event))
       expect(new Date(second?.down_since ?? 0).getTime()).toBeGreaterThan(new Date(first?.down_since ?? 0).getTime())
 
-      const rows = await store.listRuns(jobName)
+      const rows = await store.listRuns({ jobName })
       expect(rows.map((row) => row.consecutive_failure_count)).toEqual([2, 1, 0, 4, 3, 2, 1, 0])
       expect(await deliverPendingAlerts({ store, notifiers: options.notifiers, logger: silentLogger })).toEqual([])
       expect(webhook.received()).toBe(2)
@@ -320,7 +312,7 @@ describe.skipIf(!available)('durable alerts on the PostgreSQL server through a r
       expect(webhook.accepted).toEqual([
         expect.objectContaining({ type: 'consecutive_failures', consecutive_failure_count: 2 }),
       ])
-      const counts = (await db.store.listRuns(jobName, { limit: 100 })).map((row) => row.consecutive_failure_count)
+      const counts = (await db.store.listRuns({ jobName, limit: 100 })).map((row) => row.consecutive_failure_count)
       expect(counts.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 50 }, (_, index) => index + 1))
       // Every entry is settled: the 49 that decided nothing as such, none left to a sweeper.
       const alerts = await db.store.listAlerts({ jobName, limit: 100 })

@@ -6,8 +6,8 @@ import { describeError, MAX_ERROR_MESSAGE_LENGTH } from '@cronwarden/core/plugin
 import { createRecordingNotifier, hostileValues } from '@cronwarden/core/testing'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -20,12 +20,12 @@ const expectStorable = (text: string | null | undefined) => {
 }
 
 describe.skipIf(!available)('hostile user code on the PostgreSQL server', () => {
-  let db: MigratedDatabase
+  let db: SupabaseDatabase
   const unhandled: unknown[] = []
   const onUnhandled = (reason: unknown) => unhandled.push(reason)
 
   beforeAll(async () => {
-    db = await createMigratedDatabase()
+    db = await createSupabaseDatabase()
     process.on('unhandledRejection', onUnhandled)
   })
   afterAll(async () => {
@@ -104,7 +104,7 @@ describe.skipIf(!available)('hostile user code on the PostgreSQL server', () => 
           expect(settled.ok).toBe(!scenario.jobFails)
           expect(Object.is(settled.value, value)).toBe(true)
 
-          const [row] = await db.store.listRuns(jobName)
+          const [row] = await db.store.listRuns({ jobName })
           expect(row?.status).toBe(scenario.jobFails ? 'failed' : 'succeeded')
           if (!scenario.jobFails) return
           // The same text every store keeps for it.

@@ -2,13 +2,14 @@
 // `prepare: false`, finishes that are HOT updates (with or without an alert entry), the job
 // lock's isolation requirement, the open-run count and its healing.
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSupabaseStore, migrate } from '../src/index.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseStore } from '../src/index.js'
 import { type FaultProxy, startFaultProxy } from './support/fault-proxy.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
-import { alertSpec as alert } from './support/store-inputs.js'
+import { alertSpec as alert, claimSlackAlerts } from './support/store-inputs.js'
+import { createSupabaseDatabase, pgPool, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -30,20 +31,14 @@ const finish = (jobName: string, runId: string) => ({
 })
 
 describe.skipIf(!available)('the store hot path on the PostgreSQL server', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let pool: pg.Pool
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    pool = new pg.Pool({ connectionString: database.url, max: 3 })
-    // Dropping the test database ends idle connections; that is expected, not a failure.
-    pool.on('error', () => {})
-    await migrate(pool)
+    database = await createSupabaseDatabase()
+    pool = pgPool(database, 3)
   })
-  afterAll(async () => {
-    await pool?.end()
-    await database?.drop()
-  })
+  afterAll(() => database?.drop())
 
   const jobState = async (jobName: string) =>
     (await pool.query('select open_runs, open_since from cronwarden.cron_job_state where job_name = $1', [jobName]))
@@ -99,7 +94,7 @@ describe.skipIf(!available)('the store hot path on the PostgreSQL server', () =>
       const input = { ...begin(jobName), host: "host\\'s" }
       await store.beginRun(input)
       await store.finishRun({ ...finish(jobName, input.runId), status: 'failed', errorMessage: "E'\\x41' and ''" })
-      const [run] = await store.listRuns(jobName)
+      const [run] = await store.listRuns({ jobName })
       expect(run).toMatchObject({ job_name: jobName, host: "host\\'s", error_message: "E'\\x41' and ''" })
       expect(await jobState(jobName)).toEqual({ open_runs: 0, open_since: null })
     })
@@ -133,13 +128,7 @@ describe.skipIf(!available)('the store hot path on the PostgreSQL server', () =>
       missed: { schedule: '0 6 * * *', timezone: 'UTC', lastRunAt: null },
       alert: spec,
     })
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    const claimed = await store.claimAlerts({
-      jobNames: [jobName],
-      notifiers: ['slack'],
-      limit: 10,
-      claimMs: 60_000,
-    })
+    const claimed = await claimSlackAlerts(store, jobName)
     const written = [finished?.alert, enqueued, missed.alert]
     const withoutClaim = ({ claimToken: _token, ...entry }: { claimToken: string }) => entry
     expect(claimed.map(withoutClaim)).toEqual(written.map((entry) => entry && withoutClaim(entry)))

@@ -9,8 +9,9 @@ import type { Format } from 'esbuild'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundleForNode, foldersUpFrom } from '../../../test-support/node-bundle.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { listMigrations, migrate } from '../src/index.js'
-import { createTestDatabase, serverAvailable } from './support/postgres-server.js'
+import { createSupabaseDatabase } from './support/supabase-database.js'
 
 const run = promisify(execFile)
 const fixture = fileURLToPath(new URL('./fixtures/migrate-bundled.ts', import.meta.url))
@@ -44,7 +45,7 @@ describe.skipIf(!available)('migrate from an esbuild bundle', () => {
         expect(existsSync(join(folder, 'node_modules')), `${folder}/node_modules`).toBe(false)
       }
 
-      const database = await createTestDatabase()
+      const database = await createSupabaseDatabase({ migrated: false })
       try {
         const { stdout } = await run(process.execPath, [outfile], {
           cwd: outDir,

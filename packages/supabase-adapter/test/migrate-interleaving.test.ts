@@ -5,9 +5,10 @@
 // parked on its way to the database, or every caller waits for the migration lock held here.
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore, listMigrations, migrate, purgeRuns, type QueryClient } from '../src/index.js'
 import { MIGRATION_LOCK_KEY } from '../src/migration-block.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -62,13 +63,13 @@ const definitions = (rows: Awaited<ReturnType<typeof functions>>) =>
   rows.map(({ signature, definition }) => ({ signature, definition }))
 
 describe.skipIf(!available)('migrate with callers that interleave', () => {
-  const databases: TestDatabase[] = []
+  const databases: SupabaseDatabase[] = []
   const pools: pg.Pool[] = []
   let reference: Awaited<ReturnType<typeof functions>>
   let versions: number[]
 
   const freshPool = async () => {
-    const database = await createTestDatabase()
+    const database = await createSupabaseDatabase({ migrated: false })
     databases.push(database)
     const pool = new pg.Pool({ connectionString: database.url, max: 4 })
     // Dropping the database ends idle connections; that is expected, not a failure.

@@ -1,8 +1,9 @@
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { listMigrations, MigrationError, type MigrationProgress, migrate } from '../src/index.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -76,10 +77,10 @@ describe('migrate on PGlite', () => {
 })
 
 describe.skipIf(!available)('migrate on the PostgreSQL server', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let pool: pg.Pool
   beforeAll(async () => {
-    database = await createTestDatabase()
+    database = await createSupabaseDatabase({ migrated: false })
     pool = new pg.Pool({ connectionString: database.url, max: 6 })
     // Dropping the test database ends idle connections; that is expected, not a failure.
     pool.on('error', () => {})

@@ -8,10 +8,12 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { dumpMigratedSchema, dumpSchema } from '../scripts/schema-dump.js'
 import { listMigrations, migrate, migrationScript } from '../src/index.js'
 import { renderMigrationScript } from '../src/migration-script.js'
-import { createTestDatabase, pgDumpAvailable, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { pgDumpAvailable } from './support/pg-dump.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const run = promisify(execFile)
 const available = await serverAvailable()
@@ -41,7 +43,7 @@ describe('migrationScript', () => {
 })
 
 describe.skipIf(!available)('migrationScript on the PostgreSQL server', () => {
-  const databases: TestDatabase[] = []
+  const databases: SupabaseDatabase[] = []
   const clients: pg.Client[] = []
   let script: string
 
@@ -54,7 +56,7 @@ describe.skipIf(!available)('migrationScript on the PostgreSQL server', () => {
   })
 
   const freshDatabase = async () => {
-    const database = await createTestDatabase()
+    const database = await createSupabaseDatabase({ migrated: false })
     databases.push(database)
     const client = new pg.Client({ connectionString: database.url })
     await client.connect()

@@ -7,10 +7,11 @@ import type { AlertDeliveryOutcome, AlertSpec, ExecutionLogStore, PendingAlert }
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore, type Database, listMigrations, migrate } from '../src/index.js'
 import { migrationBlock } from '../src/migration-block.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
-import { alertSpec } from './support/store-inputs.js'
+import { alertSpec, claimSlackAlerts, storeRun } from './support/store-inputs.js'
+import { createSupabaseDatabase, pgPool, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -37,20 +38,8 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
 
     const begin = (jobName: string, runId = randomUUID(), alert: AlertSpec | null = null) =>
       store.beginRun({ jobName, runId, leaseMs: 60_000, exclusive: true, host: null, alert })
-    const run = async (jobName: string, status: 'succeeded' | 'failed', alert: AlertSpec | null = spec()) => {
-      const runId = randomUUID()
-      const begun = await begin(jobName, runId)
-      const finished = await store.finishRun({
-        jobName,
-        runId,
-        status,
-        errorMessage: status === 'failed' ? 'boom' : null,
-        summary: null,
-        alert,
-      })
-      if (!finished) throw new Error('the run was not running')
-      return { begun, ...finished }
-    }
+    const run = (jobName: string, status: 'succeeded' | 'failed', alert: AlertSpec | null = spec()) =>
+      storeRun(store, jobName, status, { alert })
     const miss = (jobName: string, expectedAt: Date, alert: AlertSpec | null = spec(), lastRunAt: Date | null = null) =>
       store.recordMissedRun({
         jobName,
@@ -113,7 +102,7 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
           subject: { kind: 'transition', transition: missed.transition },
         })
         expect(missed.alert?.claimToken).not.toBe('')
-        const row = (await store.listRuns(jobName)).find((each) => each.status === 'missed')
+        const row = (await store.listRuns({ jobName })).find((each) => each.status === 'missed')
         expect(row).toMatchObject({ consecutive_failure_count: 2, duration_ms: 60_000 })
         // The next run sees the streak, and the entry counted as pending.
         const next = await begin(jobName)
@@ -245,13 +234,7 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
         const legacy = { failureThreshold: 2, notifyOnRecovery: false } as AlertSpec['policy']
         const written = await run(jobName, 'failed', spec({ policy: legacy, claimMs: 1 }))
         expect(written.alert?.policy).toEqual({ failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null })
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        const claimed = await store.claimAlerts({
-          jobNames: [jobName],
-          notifiers: ['slack'],
-          limit: 10,
-          claimMs: 60_000,
-        })
+        const claimed = await claimSlackAlerts(store, jobName)
         expect(claimed.map((entry) => entry.policy.realertEveryMs)).toEqual([86_400_000, null])
       })
 
@@ -266,13 +249,7 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
            where job_name = $1`,
           [jobName],
         )
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        const [entry] = await store.claimAlerts({
-          jobNames: [jobName],
-          notifiers: ['slack'],
-          limit: 1,
-          claimMs: 60_000,
-        })
+        const [entry] = await claimSlackAlerts(store, jobName, 1)
         expect(entry?.policy).toEqual({ failureThreshold: 2, notifyOnRecovery: false, realertEveryMs: null })
         expect(entry?.subject).toMatchObject({ transition: { previousFailureAt: null, missed: null } })
       })
@@ -309,13 +286,7 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
           alert: spec(),
         })
         expect(enqueued.muted).toBe(true)
-        await new Promise((resolve) => setTimeout(resolve, 20))
-        const [claimed] = await store.claimAlerts({
-          jobNames: [jobName],
-          notifiers: ['slack'],
-          limit: 1,
-          claimMs: 60_000,
-        })
+        const [claimed] = await claimSlackAlerts(store, jobName, 1)
         expect(claimed).toMatchObject({ alertId: failed.alert?.alertId, muted: true })
 
         await store.muteJob({ jobName, until: null })
@@ -342,7 +313,7 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
         // Final: a late delivery changes nothing but is kept with the run.
         await outcome(alert, 'delivered', 'consecutive_failures')
         expect((await store.listAlerts({ jobName, limit: 1 }))[0]?.status).toBe('muted')
-        const [row] = await store.listRuns(jobName, { limit: 1 })
+        const [row] = await store.listRuns({ jobName, limit: 1 })
         expect(row?.deliveries.map((delivery) => delivery.status)).toEqual(['muted', 'muted', 'delivered', 'delivered'])
         // Settled: no longer pending.
         expect((await begin(jobName)).pendingAlerts).toBe(1)
@@ -411,22 +382,15 @@ function describeMigration0007(label: string, setup: () => Promise<Database>) {
 }
 
 describe.skipIf(!available)('migration 0007 on the PostgreSQL server', () => {
-  let database: TestDatabase
-  let pool: pg.Pool
-  afterAll(async () => {
-    await pool?.end()
-    await database?.drop()
-  })
+  let database: SupabaseDatabase
+  afterAll(() => database?.drop())
   describeMigration0007('through node-postgres', async () => {
-    database = await createTestDatabase()
-    pool = new pg.Pool({ connectionString: database.url, max: 10 })
-    pool.on('error', () => {})
-    await migrate(pool)
-    return pool
+    database = await createSupabaseDatabase()
+    return pgPool(database, 10)
   })
 
   it('fills last_run_at and the failing jobs last_failure_at from the log when upgrading from 0006', async () => {
-    const upgraded = await createTestDatabase()
+    const upgraded = await createSupabaseDatabase({ migrated: false })
     const client = new pg.Client({ connectionString: upgraded.url })
     await client.connect()
     try {
@@ -455,7 +419,7 @@ describe.skipIf(!available)('migration 0007 on the PostgreSQL server', () => {
             jobName,
           ])
         ).rows[0]
-      const healthy = (await store.listRuns('healthy'))[0]
+      const healthy = (await store.listRuns({ jobName: 'healthy' }))[0]
       expect(await state('healthy')).toEqual({
         last_run_at: new Date(healthy?.started_at ?? ''),
         last_failure_at: null,

@@ -1,8 +1,8 @@
 import { checkMissedRuns, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createWebhookNotifier } from '@cronwarden/webhook-notifier'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { startWebhookServer, type WebhookServer } from './support/webhook-server.js'
 
 const available = await serverAvailable()
@@ -14,10 +14,10 @@ const MINUTE = 60_000
  * without waiting; the store's clock is the server's.
  */
 describe.skipIf(!available)('one alert per outage, on the PostgreSQL server, at a real webhook', () => {
-  let database: MigratedDatabase
+  let database: SupabaseDatabase
   let webhook: WebhookServer
   beforeAll(async () => {
-    database = await createMigratedDatabase()
+    database = await createSupabaseDatabase()
     webhook = await startWebhookServer()
   })
   afterAll(async () => {

@@ -1,27 +1,11 @@
-import { readFile } from 'node:fs/promises'
 import { StoreError, silentLogger } from '@cronwarden/core'
 import { createRecordingNotifier } from '@cronwarden/core/testing'
-import { PGlite } from '@electric-sql/pglite'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { checkPgCronRuns, createSupabaseStore, migrate } from '../src/index.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { checkPgCronRuns } from '../src/index.js'
+import { pgCronOnPglite } from './support/pg-cron-pglite.js'
 
 // Recorded shapes of cron.job_run_details rows, replayed into tables of pg_cron's shape.
-const db = new PGlite()
-const store = createSupabaseStore({ db })
-
-beforeAll(async () => {
-  await db.exec(await readFile(new URL('./support/pg-cron-fixture.sql', import.meta.url), 'utf8'))
-  await migrate(db)
-})
-afterAll(() => db.close())
-
-async function scheduleJob(name: string): Promise<number> {
-  const { rows } = await db.query<{ jobid: number }>(
-    `insert into cron.job (schedule, command, jobname) values ('0 6 * * *', 'select 1', $1) returning jobid`,
-    [name],
-  )
-  return Number(rows[0]?.jobid)
-}
+const { db, store, scheduleJob } = pgCronOnPglite()
 
 let jobName = ''
 let jobid = 0
@@ -59,7 +43,7 @@ function monitor(overrides: Partial<Parameters<typeof checkPgCronRuns>[0]> = {})
 }
 
 const logged = async () =>
-  (await store.listRuns(`pg_cron:${jobName}`)).map((row) => [
+  (await store.listRuns({ jobName: `pg_cron:${jobName}` })).map((row) => [
     row.status,
     row.consecutive_failure_count,
     row.error_message,
@@ -83,7 +67,7 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     expect(await check()).toMatchObject({ recorded: 2, events: [] })
     // The failure's entry was written with its transition, owed to this monitor's notifiers;
     // the first success ended no streak, so it has none.
-    const [failed] = await store.listRuns(`pg_cron:${jobName}`)
+    const [failed] = await store.listRuns({ jobName: `pg_cron:${jobName}` })
     expect(
       (await store.listAlerts({ jobName: `pg_cron:${jobName}` })).map((entry) => [
         entry.run_id,
@@ -125,7 +109,7 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
       ['failed', 1, 'ERROR:  division by zero'],
       ['succeeded', 0, null],
     ])
-    const [alerted] = await store.listRuns(`pg_cron:${jobName}`).then((rows) => rows.slice(1, 2))
+    const [alerted] = await store.listRuns({ jobName: `pg_cron:${jobName}` }).then((rows) => rows.slice(1, 2))
     expect(alerted?.deliveries).toMatchObject([{ notifier: 'recording', status: 'delivered' }])
   })
 
@@ -164,7 +148,7 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
     const results = await Promise.all([first.check(), second.check()])
     expect(results.map((result) => result.recorded).sort()).toEqual([0, 4])
     // One entry per failure, each written once, in the same transaction as its row.
-    const runIds = (await store.listRuns(`pg_cron:${jobName}`)).map((row) => row.run_id)
+    const runIds = (await store.listRuns({ jobName: `pg_cron:${jobName}` })).map((row) => row.run_id)
     expect((await store.listAlerts({ jobName: `pg_cron:${jobName}` })).map((entry) => entry.run_id)).toEqual(runIds)
     expect(first.notifier.events.length + second.notifier.events.length).toBe(1)
     expect((await first.check()).recorded).toBe(0)
@@ -316,7 +300,7 @@ describe('checkPgCronRuns on recorded pg_cron rows', () => {
   it('logs under a name of your choice', async () => {
     await pgCronRan({ status: 'succeeded', message: '1 row', start: minutesAgo(1), end: minutesAgo(1) })
     await checkPgCronRuns({ db, jobs: [{ pgCronJob: jobName, jobName: `${jobName}-trigger` }], logger: silentLogger })
-    expect(await store.listRuns(`${jobName}-trigger`)).toHaveLength(1)
+    expect(await store.listRuns({ jobName: `${jobName}-trigger` })).toHaveLength(1)
   })
 
   it('bounds the ingestion by storeTimeoutMs: a database that never answers rejects with a StoreError', async () => {
@@ -395,7 +379,7 @@ describe("where a job's ingestion starts, and how much one transaction takes", (
     return { name, id }
   }
   const logOf = async (name: string) =>
-    (await store.listRuns(`pg_cron:${name}`)).map((row) => [
+    (await store.listRuns({ jobName: `pg_cron:${name}` })).map((row) => [
       row.status,
       row.consecutive_failure_count,
       row.error_message,

@@ -1,15 +1,11 @@
-// What the pg_cron ingestion reads on a cron.job_run_details of 100,000 rows (pg_cron never
-// purges it: a job every minute leaves that many in ten weeks), counted from the plans its
-// statements ran with (auto_explain with ANALYZE), never from timings: bench/pg-cron-ingest.ts
-// measures the time. pg_cron's table has only its primary key, on runid. Also, on the real
-// server, two monitors recording one backlog at once in batches.
-import { readFile } from 'node:fs/promises'
 import { silentLogger } from '@cronwarden/core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { checkPgCronRuns, migrate } from '../src/index.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { pgCronFixtureSql } from './support/pg-cron-pglite.js'
 import { nestedPlans, rowsRead, scansOf } from './support/query-plans.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { supabaseRoles } from './support/supabase-roles.js'
 
 const available = await serverAvailable()
@@ -17,7 +13,7 @@ const available = await serverAvailable()
 const DETAILS = 'job_run_details'
 
 describe.skipIf(!available)('pg_cron ingestion on 100,000 rows of cron.job_run_details', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let client: pg.Client
   // auto_explain needs a superuser to LOAD it; the calls it plans run as the owner (role).
   let superuser: pg.Client
@@ -41,14 +37,14 @@ describe.skipIf(!available)('pg_cron ingestion on 100,000 rows of cron.job_run_d
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase()
+    database = await createSupabaseDatabase({ migrated: false })
     // An ingestion that records the whole history in one call (0001's) fails here in 20 s
     // instead of running for minutes.
     client = new pg.Client({ connectionString: database.url, statement_timeout: 20_000 })
     await client.connect()
     superuser = new pg.Client({ connectionString: database.superuserUrl, statement_timeout: 20_000 })
     await superuser.connect()
-    await client.query(await readFile(new URL('./support/pg-cron-fixture.sql', import.meta.url), 'utf8'))
+    await client.query(await pgCronFixtureSql())
     await migrate(client)
     await client.query(
       `insert into cron.job (schedule, command, jobname) select '* * * * *', 'select 1', name from unnest($1::text[]) name`,

@@ -1,27 +1,9 @@
-// checkPgCronRuns refuses pg_cron job names that cron.job does not have: a misspelt name would
-// otherwise monitor nothing, silently, forever. Tables of pg_cron's shape on PGlite.
-import { readFile } from 'node:fs/promises'
 import { OptionsError, StoreError, silentLogger } from '@cronwarden/core'
-import { PGlite } from '@electric-sql/pglite'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkPgCronRuns, createSupabaseStore, migrate } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { checkPgCronRuns } from '../src/index.js'
+import { pgCronOnPglite } from './support/pg-cron-pglite.js'
 
-const db = new PGlite()
-const store = createSupabaseStore({ db })
-
-beforeAll(async () => {
-  await db.exec(await readFile(new URL('./support/pg-cron-fixture.sql', import.meta.url), 'utf8'))
-  await migrate(db)
-})
-afterAll(() => db.close())
-
-async function schedule(jobName: string): Promise<number> {
-  const { rows } = await db.query<{ jobid: number }>(
-    `insert into cron.job (schedule, command, jobname) values ('0 6 * * *', 'select 1', $1) returning jobid`,
-    [jobName],
-  )
-  return Number(rows[0]?.jobid)
-}
+const { db, store, scheduleJob: schedule } = pgCronOnPglite()
 
 const check = (jobs: Parameters<typeof checkPgCronRuns>[0]['jobs'], ingest = true) =>
   checkPgCronRuns({ db, jobs, ingest, logger: silentLogger })
@@ -58,7 +40,7 @@ describe('checkPgCronRuns and the names of pg_cron jobs', () => {
     // Refused before anything was ingested or delivered, even for the job that exists.
     expect(sent.length).toBeGreaterThan(0)
     expect(sent.filter((text) => !/\bcron\.job\b/.test(text))).toEqual([])
-    expect(await store.listRuns('pg_cron:assignment-reminders')).toEqual([])
+    expect(await store.listRuns({ jobName: 'pg_cron:assignment-reminders' })).toEqual([])
   })
 
   it('lists at most 20 of the jobs there, and how many more there are', async () => {

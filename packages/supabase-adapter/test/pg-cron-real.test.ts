@@ -67,7 +67,7 @@ describe.skipIf(!available)('pg_cron for real (slow)', () => {
     const store = createSupabaseStore({ db: pool })
     const events: AlertEvent[] = []
     const deadline = Date.now() + 230_000
-    let rows = await store.listRuns(jobName)
+    let rows = await store.listRuns({ jobName })
     while (rows.length < 3 && Date.now() < deadline) {
       await sleep(3_000)
       const result = await checkPgCronRuns({
@@ -78,7 +78,7 @@ describe.skipIf(!available)('pg_cron for real (slow)', () => {
         logger: silentLogger,
       })
       events.push(...result.events)
-      rows = await store.listRuns(jobName)
+      rows = await store.listRuns({ jobName })
     }
     await pool.query('select cron.unschedule($1)', [pgCronJob])
     expect(rows.map((row) => [row.status, row.consecutive_failure_count])).toEqual([

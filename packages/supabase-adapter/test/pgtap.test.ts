@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { missingService } from '../../../test-support/missing-service.js'
-import { migrate } from '../src/index.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const run = promisify(execFile)
 const pgTapDir = fileURLToPath(new URL('./pgtap/', import.meta.url))
@@ -26,24 +25,16 @@ async function pgProveInstalled(): Promise<boolean> {
 const available = (await serverAvailable()) && (await pgProveInstalled())
 
 describe.skipIf(!available)('pgTAP suite', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    const client = new pg.Client({ connectionString: database.url })
-    await client.connect()
-    try {
-      // As the database's non-superuser owner (pgTAP needs no superuser); createTestDatabase
-      // made Supabase's API roles `anon` and `authenticated`, which the owner may `set role` to.
-      await client.query('create extension if not exists pgtap')
-      await migrate(client)
-    } finally {
-      await client.end()
-    }
+    // Migrated as the database's non-superuser owner, who creates pgTAP too (it needs no
+    // superuser); createSupabaseDatabase made Supabase's API roles `anon` and `authenticated`,
+    // which the owner may `set role` to.
+    database = await createSupabaseDatabase()
+    await database.sql`create extension if not exists pgtap`
   })
-  afterAll(async () => {
-    await database?.drop()
-  })
+  afterAll(() => database?.drop())
 
   it('passes: schema, search_path, no grants to anon or authenticated', async () => {
     const files = (await readdir(pgTapDir)).filter((name) => name.endsWith('.sql')).map((name) => pgTapDir + name)

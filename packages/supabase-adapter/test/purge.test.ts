@@ -1,10 +1,10 @@
 // purgeRuns in batches: the same rows deleted as in one go, in bounded steps, with progress.
 // (What one purge keeps and deletes is in bad-input.test.ts; its plans in query-plans.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { purgeRuns } from '../src/index.js'
 import { fleetSeedStatements } from './support/fleet-seed.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -12,11 +12,11 @@ const available = await serverAvailable()
 const seed = { runs: 5_000, jobs: 20, days: 90, runningEvery: 4, alerts: 3_000, alertDays: 90 }
 
 describe.skipIf(!available)('purgeRuns in batches', () => {
-  let whole: MigratedDatabase
-  let batched: MigratedDatabase
+  let whole: SupabaseDatabase
+  let batched: SupabaseDatabase
 
   beforeAll(async () => {
-    ;[whole, batched] = await Promise.all([createMigratedDatabase(), createMigratedDatabase()])
+    ;[whole, batched] = await Promise.all([createSupabaseDatabase(), createSupabaseDatabase()])
     for (const database of [whole, batched]) {
       for (const statement of fleetSeedStatements(seed)) await database.sql.unsafe(statement)
     }
@@ -31,7 +31,7 @@ describe.skipIf(!available)('purgeRuns in batches', () => {
     await Promise.all([whole?.drop(), batched?.drop()])
   })
 
-  const left = async (database: MigratedDatabase) => ({
+  const left = async (database: SupabaseDatabase) => ({
     runs: (await database.sql.unsafe('select run_id from cronwarden.cron_execution_logs order by run_id')).map(
       (row) => row.run_id as string,
     ),
@@ -99,9 +99,9 @@ describe.skipIf(!available)('purgeRuns in batches', () => {
 })
 
 describe.skipIf(!available)('purge and the pg_net requests track_pg_net recorded', () => {
-  let database: MigratedDatabase
+  let database: SupabaseDatabase
   beforeAll(async () => {
-    database = await createMigratedDatabase()
+    database = await createSupabaseDatabase()
   })
   afterAll(async () => {
     await database?.drop()

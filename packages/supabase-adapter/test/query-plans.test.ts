@@ -3,9 +3,8 @@
 // bench/job-health.ts measures the time.
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { migrate } from '../src/index.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { fleetSeedStatements } from './support/fleet-seed.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
 import {
   explain,
   indexesUsed,
@@ -15,6 +14,7 @@ import {
   readmeQuery,
   scansOf,
 } from './support/query-plans.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { supabaseRoles } from './support/supabase-roles.js'
 
 const available = await serverAvailable()
@@ -23,19 +23,18 @@ const LOG = 'cron_execution_logs'
 const BRIN = 'cron_execution_logs_started_brin'
 
 describe.skipIf(!available)('query plans on 200,000 runs of 500 jobs', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let client: pg.Client
   // auto_explain needs a superuser to LOAD it; the calls it plans run as the owner (role).
   let superuser: pg.Client
   const owner = supabaseRoles.owner
 
   beforeAll(async () => {
-    database = await createTestDatabase()
+    database = await createSupabaseDatabase()
     client = new pg.Client({ connectionString: database.url })
     await client.connect()
     superuser = new pg.Client({ connectionString: database.superuserUrl })
     await superuser.connect()
-    await migrate(client)
     const seed = { runs: 200_000, jobs: 500, days: 90, runningEvery: 25, alerts: 20_000, alertDays: 90 }
     for (const statement of fleetSeedStatements(seed)) await client.query(statement)
   }, 60_000)

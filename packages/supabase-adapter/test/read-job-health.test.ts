@@ -12,10 +12,10 @@ import {
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore, type Database, migrate, readJobHealth } from '../src/index.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
-import { alertSpec, longRunningEvent } from './support/store-inputs.js'
+import { alertSpec, longRunningEvent, storeRun } from './support/store-inputs.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -49,19 +49,8 @@ async function playScenario(store: ExecutionLogStore, db: Database): Promise<Sce
     missed: { schedule: '0 * * * *', timezone: 'UTC', lastRunAt: null },
     alert: null,
   })
-  const run = async (jobName: string, status: 'succeeded' | 'failed', alert = twoNotifiers) => {
-    const runId = randomUUID()
-    await store.beginRun({ jobName, runId, leaseMs: 60_000, exclusive: true, host: 'worker-1', alert })
-    const finished = await store.finishRun({
-      jobName,
-      runId,
-      status,
-      errorMessage: status === 'failed' ? 'boom' : null,
-      summary: null,
-      alert,
-    })
-    return { runId, alert: finished?.alert ?? null }
-  }
+  const run = (jobName: string, status: 'succeeded' | 'failed', alert = twoNotifiers) =>
+    storeRun(store, jobName, status, { alert, host: 'worker-1' })
   await run('alpha', 'succeeded')
   const firstFailure = await run('alpha', 'failed')
   await run('alpha', 'failed')
@@ -131,7 +120,7 @@ async function playScenario(store: ExecutionLogStore, db: Database): Promise<Sce
   const stale = randomUUID()
   await store.beginRun({ jobName: 'gamma', runId: stale, leaseMs: 1, exclusive: true, host: null, alert: null })
 
-  const rows = await store.listRuns('alpha')
+  const rows = await store.listRuns({ jobName: 'alpha' })
   const success = rows.find((row) => row.status === 'succeeded')
   const failures = rows.filter((row) => row.status === 'failed')
   return {
@@ -162,7 +151,7 @@ function describeHealth(label: string, setup: () => Promise<{ db: Database; othe
       const health = await readJobHealth({ db })
       expect(health.map((job) => job.job_name)).toEqual(['alpha', 'beta', 'gamma'])
       const [alpha] = health
-      const listed = (await store.listRuns('alpha')).reverse()
+      const listed = (await store.listRuns({ jobName: 'alpha' })).reverse()
       expect(alpha?.recent_runs).toEqual(
         listed.map((row) => ({
           run_id: row.run_id,
@@ -203,7 +192,7 @@ function describeHealth(label: string, setup: () => Promise<{ db: Database; othe
 
     it('lists the runs still running with their host and lease, an expired lease included', async () => {
       const [alpha, beta, gamma] = await readJobHealth({ db })
-      const holderRow = (await store.listRuns('alpha')).find((row) => row.run_id === scenario.holder)
+      const holderRow = (await store.listRuns({ jobName: 'alpha' })).find((row) => row.run_id === scenario.holder)
       expect(alpha?.running).toEqual([
         {
           run_id: scenario.holder,
@@ -254,14 +243,14 @@ function describeHealth(label: string, setup: () => Promise<{ db: Database; othe
 }
 
 describe.skipIf(!available)('readJobHealth on the PostgreSQL server', () => {
-  let database: MigratedDatabase
+  let database: SupabaseDatabase
   let pool: pg.Pool
   afterAll(async () => {
     await pool?.end()
     await database?.drop()
   })
   describeHealth('through postgres.js, and node-postgres for the job filter', async () => {
-    database = await createMigratedDatabase()
+    database = await createSupabaseDatabase()
     pool = new pg.Pool({ connectionString: database.url, max: 2 })
     pool.on('error', () => {})
     return { db: database.sql, other: pool }

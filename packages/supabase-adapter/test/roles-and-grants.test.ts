@@ -11,10 +11,10 @@ import {
 import { createRecordingNotifier } from '@cronwarden/core/testing'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore, migrate, purgeRuns, readJobHealth } from '../src/index.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
 import { readmeSqlBlock } from './support/query-plans.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { supabaseRoles } from './support/supabase-roles.js'
 
 const available = await serverAvailable()
@@ -91,14 +91,14 @@ async function runCycle(db: postgres.Sql, jobName: string, options: { heartbeat:
       jobs: [{ jobName: `${jobName}-nightly`, schedule: '0 3 * * *', since: new Date(Date.now() - 2 * 86_400_000) }],
     }),
   )
-  await settle(store.listRuns(jobName))
+  await settle(store.listRuns({ jobName }))
   await settle(store.listAlerts({ jobName }))
   await settle(readJobHealth({ db, jobs: [jobName] }))
   return { errors, events: notifier.events, heartbeats }
 }
 
 describe.skipIf(!available)('roles and grants on a Supabase-shaped server', () => {
-  let db: MigratedDatabase
+  let db: SupabaseDatabase
   let worker: postgres.Sql
   const { owner, worker: workerRole } = supabaseRoles
   let workerGrants: string[]
@@ -106,7 +106,7 @@ describe.skipIf(!available)('roles and grants on a Supabase-shaped server', () =
   const nextJob = () => `roles-job-${++jobs}`
 
   beforeAll(async () => {
-    db = await createMigratedDatabase()
+    db = await createSupabaseDatabase()
     worker = postgres(db.urlAs(workerRole), { prepare: false, max: 2, onnotice: () => {} })
     workerGrants = (await readmeSqlBlock('A role that runs jobs')).map((statement) =>
       statement.replaceAll('cronwarden_worker', workerRole),

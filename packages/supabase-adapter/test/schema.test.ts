@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { dumpMigratedSchema, normaliseDump, regenerateCommand, schemaFile } from '../scripts/schema-dump.js'
-import { pgDumpAvailable, serverAvailable } from './support/postgres-server.js'
+import { pgDumpAvailable } from './support/pg-dump.js'
 
 const available = (await serverAvailable()) && (await pgDumpAvailable('the schema.sql drift test'))
 

@@ -3,8 +3,8 @@
 import fc from 'fast-check'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable, serverUrl } from '../../../test-support/test-database.js'
 import { inlineParameters } from '../src/sql-literal.js'
-import { serverAvailable, serverUrl } from './support/postgres-server.js'
 
 const available = await serverAvailable()
 

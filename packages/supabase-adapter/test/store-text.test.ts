@@ -3,10 +3,10 @@
 import { createMemoryStore, type ExecutionLogStore, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { clipText, describeError } from '@cronwarden/core/plugin'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { createSupabaseStore } from '../src/index.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
 import { alertSpec as alert, longRunningEvent } from './support/store-inputs.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
@@ -43,9 +43,9 @@ const rejection = (promise: Promise<unknown>) =>
   )
 
 describe.skipIf(!available)('error text and job names on the PostgreSQL server', () => {
-  let db: MigratedDatabase
+  let db: SupabaseDatabase
   beforeAll(async () => {
-    db = await createMigratedDatabase()
+    db = await createSupabaseDatabase()
   })
   afterAll(async () => {
     await db?.drop()
@@ -70,7 +70,7 @@ describe.skipIf(!available)('error text and job names on the PostgreSQL server',
           { jobName, store, logger: silentLogger },
         )
         await run().catch(() => {})
-        stored.push((await store.listRuns(jobName))[0]?.error_message)
+        stored.push((await store.listRuns({ jobName }))[0]?.error_message)
       }
       expect(stored[1]).toBe(stored[0])
       expect(stored[1]).toBe(describeError(value))
@@ -118,7 +118,7 @@ describe.skipIf(!available)('error text and job names on the PostgreSQL server',
       summary: null,
       alert: null,
     })
-    expect((await db.store.listRuns(jobName))[0]?.error_message).toBe(clipText(message))
+    expect((await db.store.listRuns({ jobName }))[0]?.error_message).toBe(clipText(message))
   })
 
   it('refuses a job name with a control or bidi character in each call that names a job, as the memory store does, before any query', async () => {

@@ -3,12 +3,13 @@ import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { supabaseVaultSql } from '../../../test-support/supabase-vault.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
 import { VaultSecretError, vaultSecret } from '../src/index.js'
-import { createMigratedDatabase, type MigratedDatabase } from './support/migrated-database.js'
-import { serverAvailable } from './support/postgres-server.js'
 import { readmeSqlBlock } from './support/query-plans.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 import { supabaseRoles } from './support/supabase-roles.js'
-import { installVault, vaultFixtureSql } from './support/vault.js'
+import { installVault } from './support/vault.js'
 
 const webhookUrl = 'https://hooks.example.test/services/T000/B000/very-secret-token'
 const SECRET_PART = 'very-secret-token'
@@ -26,7 +27,7 @@ describe('vaultSecret', () => {
   const db = new PGlite()
 
   beforeAll(async () => {
-    await db.exec(await vaultFixtureSql())
+    await db.exec(await supabaseVaultSql())
     await db.query(`select vault.create_secret($1, 'ops_slack_webhook_url', 'alerts channel')`, [webhookUrl])
   })
   afterAll(() => db.close())
@@ -93,12 +94,12 @@ const available = await serverAvailable()
 // (here `cw_postgres`, the database's non-superuser owner) and `service_role`, nothing for
 // anyone else; the README's grants are what a least-privilege role needs.
 describe.skipIf(!available)('Vault grants on a Supabase-shaped server', () => {
-  let db: MigratedDatabase
+  let db: SupabaseDatabase
   let worker: postgres.Sql
   const { owner, worker: workerRole, vaultOwner, serviceRole } = supabaseRoles
 
   beforeAll(async () => {
-    db = await createMigratedDatabase()
+    db = await createSupabaseDatabase()
     await installVault(db)
     // As Supabase's SQL editor does it: `postgres` may call create_secret.
     await db.sql`select vault.create_secret(${webhookUrl}, 'ops_slack_webhook_url')`

@@ -44,3 +44,13 @@ export async function createCaseFolder(): Promise<CaseFolder> {
 
 /** A TypeScript string literal of a value, to write test values into a config's source. */
 export const literal = (value: unknown): string => JSON.stringify(value)
+
+/** Runs `work` in a case folder of its own, removed afterwards whatever happens. */
+export async function inCaseFolder<T>(work: (folder: CaseFolder) => Promise<T>): Promise<T> {
+  const folder = await createCaseFolder()
+  try {
+    return await work(folder)
+  } finally {
+    await folder.remove()
+  }
+}

@@ -9,7 +9,7 @@ select has_table('cronwarden', 'cron_execution_logs', 'one row per run');
 select has_table('cronwarden', 'cron_job_state', 'one row per job');
 select has_pk('cronwarden', 'cron_job_state', 'job state is keyed by job name');
 select col_is_pk('cronwarden', 'cron_execution_logs', 'run_id', 'run ids are unique');
-select col_type_is('cronwarden', 'cron_execution_logs', 'consecutive_failure_count', 'integer', 'the mission''s column');
+select col_type_is('cronwarden', 'cron_execution_logs', 'consecutive_failure_count', 'integer', 'failure counts are integers');
 select col_type_is('cronwarden', 'cron_execution_logs', 'started_at', 'timestamp with time zone', 'times are timestamptz');
 select col_type_is('cronwarden', 'cron_execution_logs', 'summary', 'jsonb', 'summaries are jsonb');
 select has_index('cronwarden', 'cron_execution_logs', 'cron_execution_logs_job_started_idx', 'latest runs of a job are indexed');

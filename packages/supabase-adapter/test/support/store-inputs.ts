@@ -1,4 +1,6 @@
-import type { AlertSpec, LongRunningEvent } from '@cronwarden/core'
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { AlertSpec, ExecutionLogStore, LongRunningEvent } from '@cronwarden/core'
 
 /** An alert spec for direct store calls: one notifier, long enough not to expire or lapse mid-test. */
 export const alertSpec: AlertSpec = {
@@ -20,4 +22,37 @@ export function longRunningEvent(jobName: string, runId: string, at = new Date()
     running_for_ms: 1_000,
     last_success_at: null,
   }
+}
+
+/**
+ * One whole run of `jobName` through the store: beginRun (exclusive, a 60 s lease), then
+ * finishRun with `status` ('boom' when it failed). What both calls returned, and the run id.
+ */
+export async function storeRun(
+  store: ExecutionLogStore,
+  jobName: string,
+  status: 'succeeded' | 'failed',
+  { alert = null, host = null }: { alert?: AlertSpec | null; host?: string | null } = {},
+) {
+  const runId = randomUUID()
+  const begun = await store.beginRun({ jobName, runId, leaseMs: 60_000, exclusive: true, host, alert })
+  const finished = await store.finishRun({
+    jobName,
+    runId,
+    status,
+    errorMessage: status === 'failed' ? 'boom' : null,
+    summary: null,
+    alert,
+  })
+  if (!finished) throw new Error(`run ${runId} of ${jobName} was not running`)
+  return { runId, begun, ...finished }
+}
+
+/**
+ * Claims `jobName`'s entries for the `slack` notifier as a sweeper would, 20 ms after they were
+ * written: long enough for an entry written with `claimMs: 1` to be due.
+ */
+export async function claimSlackAlerts(store: ExecutionLogStore, jobName: string, limit = 10) {
+  await sleep(20)
+  return store.claimAlerts({ jobNames: [jobName], notifiers: ['slack'], limit, claimMs: 60_000 })
 }

@@ -104,11 +104,3 @@ async function setUp(adminUrl: string): Promise<void> {
     await client.end()
   }
 }
-
-/** `url` with its user replaced by `role` (trust authentication: no password). */
-export function urlAs(url: string, role: string): string {
-  const changed = new URL(url)
-  changed.username = role
-  changed.password = ''
-  return changed.toString()
-}

@@ -1,12 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import pg from 'pg'
-import type { TestDatabase } from './postgres-server.js'
+import { supabaseVaultSql } from '../../../../test-support/supabase-vault.js'
+import type { TestDatabase } from '../../../../test-support/test-database.js'
 import { supabaseRoles } from './supabase-roles.js'
-
-/** The Vault imitation's SQL (vault-fixture.sql): owned by whoever runs it, granting nothing. */
-export async function vaultFixtureSql(): Promise<string> {
-  return readFile(new URL('./vault-fixture.sql', import.meta.url), 'utf8')
-}
 
 /**
  * What Supabase grants on Vault (0.3) once the extension is created, from supabase/postgres's
@@ -25,10 +20,11 @@ const supabaseVaultGrants = [
 ]
 
 /**
- * Installs the Vault imitation in `database` as Supabase has it: everything owned by
- * `cw_supabase_admin` (not the database's owner), with Supabase's grants to `cw_postgres`
- * and `cw_service_role` and none to anyone else. Needs the superuser once, to let the
- * admin role create its schema and to act as it (on Supabase, `supabase_admin` does this).
+ * Installs the repository's Vault imitation (test-support/supabase-vault.sql) in `database` as
+ * Supabase has it: everything owned by `cw_supabase_admin` (not the database's owner), with
+ * Supabase's grants to `cw_postgres` and `cw_service_role` and none to anyone else. Needs the
+ * superuser once, to let the admin role create its schema and to act as it (on Supabase,
+ * `supabase_admin` does this).
  */
 export async function installVault(database: Pick<TestDatabase, 'superuserUrl' | 'name'>): Promise<void> {
   const client = new pg.Client({ connectionString: database.superuserUrl })
@@ -39,7 +35,7 @@ export async function installVault(database: Pick<TestDatabase, 'superuserUrl' |
       [
         'begin',
         `set local role ${supabaseRoles.vaultOwner}`,
-        await vaultFixtureSql(),
+        await supabaseVaultSql(),
         ...supabaseVaultGrants,
         'commit',
       ].join(';\n'),

@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { registerActivities, registerActivity } from '../src/activities.js'
+import { createAssignment, createMentor, daysBefore, lastContactDate } from '../src/seed.js'
 import type { Db } from '../supabase/functions/_shared/db.ts'
-import {
-  createServerDatabase,
-  databaseBackends,
-  type ServerDatabase,
-  serverAvailable,
-} from '../test/support/databases.js'
-import { registerActivities, registerActivity } from './activities.js'
-import { createAssignment, createMentor, daysBefore, lastContactDate } from './seed.js'
+import { createServerDatabase, databaseBackends, type ServerDatabase } from './support/databases.js'
 
 const today = new Date('2026-01-15T09:00:00.000Z')
 

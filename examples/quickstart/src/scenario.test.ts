@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { runScenario } from '../src/scenario.js'
+import { runScenario } from './scenario.js'
 
 describe('quickstart scenario', () => {
   it('alerts once on the second failure and resets on the next success', async () => {

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { OptionsError } from '@cronwarden/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHttpReminderSender, ReminderSendError } from './http-reminder-sender.ts'
-import type { Reminder } from './reminder-sender.ts'
+import { createHttpReminderSender, ReminderSendError } from '../supabase/functions/_shared/http-reminder-sender.ts'
+import type { Reminder } from '../supabase/functions/_shared/reminder-sender.ts'
 
 const reminder: Reminder = {
   idempotencyKey: '8b9a3c5e-0d1f-4e2a-9b7c-6d5e4f3a2b1c',

@@ -1,9 +1,10 @@
 import { PGlite } from '@electric-sql/pglite'
 import { describe, expect, it } from 'vitest'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { migrate } from '../src/migrate.js'
+import { fromPglite } from '../src/pglite-db.js'
 import { fromPg } from '../supabase/functions/_shared/db.ts'
-import { createServerDatabase, serverAvailable } from '../test/support/databases.js'
-import { migrate } from './migrate.js'
-import { fromPglite } from './pglite-db.js'
+import { createServerDatabase } from './support/databases.js'
 
 const allFiles = [
   '001_domain',

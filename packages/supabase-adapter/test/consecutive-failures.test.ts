@@ -1,25 +1,22 @@
 import { alertEventSchema, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createRecordingNotifier } from '@cronwarden/core/testing'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSupabaseStore, migrate } from '../src/index.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseStore } from '../src/index.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
-describe.skipIf(!available)('the mission on the PostgreSQL server', () => {
-  let database: TestDatabase
+describe.skipIf(!available)('counting consecutive failures and alerting once, on the PostgreSQL server', () => {
+  let database: SupabaseDatabase
   let sql: postgres.Sql
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    sql = postgres(database.url, { prepare: false, max: 10, onnotice: () => {} })
-    await migrate(sql)
+    database = await createSupabaseDatabase()
+    sql = database.sql
   })
-  afterAll(async () => {
-    await sql?.end()
-    await database?.drop()
-  })
+  afterAll(() => database?.drop())
 
   const failingJob = (message: string) => async () => {
     throw new Error(message)
@@ -31,7 +28,7 @@ describe.skipIf(!available)('the mission on the PostgreSQL server', () => {
     const notifier = createRecordingNotifier()
     const options = { jobName, store, notifiers: [notifier], logger: silentLogger }
     await withFailureAlerting(async () => 'sent', options)()
-    const [success] = await store.listRuns(jobName)
+    const [success] = await store.listRuns({ jobName })
 
     const run = withFailureAlerting(failingJob('push service answered 503'), options)
     await expect(run()).rejects.toThrow('push service answered 503')
@@ -41,7 +38,7 @@ describe.skipIf(!available)('the mission on the PostgreSQL server', () => {
     await expect(run()).rejects.toThrow('push service answered 503')
     expect(notifier.events).toHaveLength(1)
 
-    const [, second, first] = await store.listRuns(jobName)
+    const [, second, first] = await store.listRuns({ jobName })
     const event = alertEventSchema.parse(notifier.events[0])
     expect(event).toEqual({
       type: 'consecutive_failures',

@@ -1,16 +1,16 @@
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type NodeServer, serveNode } from '../../../src/node-server.ts'
-import { createAssignment, createMentor, lastContactDate } from '../../../src/seed.ts'
-import { databaseBackends } from '../../../test/support/databases.ts'
+import { type NodeServer, serveNode } from '../src/node-server.ts'
+import { createAssignment, createMentor, lastContactDate } from '../src/seed.ts'
+import { createAdminHandler } from '../supabase/functions/_shared/admin-handler.ts'
+import type { Db } from '../supabase/functions/_shared/db.ts'
+import { databaseBackends } from './support/databases.ts'
 import {
   createSigningKey,
   type SupabaseAuthStandIn,
   startSupabaseAuth,
   unsignedToken,
-} from '../../../test/support/supabase-auth.ts'
-import { createAdminHandler } from './admin-handler.ts'
-import type { Db } from './db.ts'
+} from './support/supabase-auth.ts'
 
 const now = new Date('2026-01-15T12:00:00.000Z')
 const backends = await databaseBackends()

@@ -1,30 +1,30 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RunSkippedError, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createRecordingNotifier } from '@cronwarden/core/testing'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSupabaseStore, migrate } from '../src/index.js'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { createSupabaseStore } from '../src/index.js'
 import { startJobProcess } from './support/job-process.js'
-import { createTestDatabase, serverAvailable, type TestDatabase } from './support/postgres-server.js'
+import { createSupabaseDatabase, type SupabaseDatabase } from './support/supabase-database.js'
 
 const available = await serverAvailable()
 
 describe.skipIf(!available)('separate processes sharing one job', () => {
-  let database: TestDatabase
+  let database: SupabaseDatabase
   let sql: postgres.Sql
 
   beforeAll(async () => {
-    database = await createTestDatabase()
-    sql = postgres(database.url, { prepare: false, max: 4, onnotice: () => {} })
-    await migrate(sql)
+    database = await createSupabaseDatabase()
+    sql = database.pool(4)
   })
-  afterAll(async () => {
-    await sql?.end()
-    await database?.drop()
-  })
+  afterAll(() => database?.drop())
 
   const statuses = async (jobName: string) =>
-    (await createSupabaseStore({ db: sql }).listRuns(jobName)).map((row) => [row.status, row.consecutive_failure_count])
+    (await createSupabaseStore({ db: sql }).listRuns({ jobName })).map((row) => [
+      row.status,
+      row.consecutive_failure_count,
+    ])
 
   it('runs the job in one of two processes started at once; the other records a skipped row naming it', async () => {
     const jobName = 'two-processes'
@@ -35,7 +35,7 @@ describe.skipIf(!available)('separate processes sharing one job', () => {
     const skipped = outcomes.filter((outcome) => outcome?.event === 'skipped')
     expect(finished).toHaveLength(1)
     expect(skipped).toHaveLength(1)
-    const rows = await createSupabaseStore({ db: sql }).listRuns(jobName)
+    const rows = await createSupabaseStore({ db: sql }).listRuns({ jobName })
     const holder = rows.find((row) => row.status === 'succeeded')
     expect(rows.find((row) => row.status === 'skipped')).toMatchObject({
       run_id: skipped[0]?.runId,
@@ -78,7 +78,7 @@ describe.skipIf(!available)('separate processes sharing one job', () => {
       ['skipped', null],
       ['abandoned', 1],
     ])
-    const rows = await store.listRuns(jobName)
+    const rows = await store.listRuns({ jobName })
     expect(rows[2]).toMatchObject({ run_id: started.runId, error_message: expect.stringMatching(/lease expired/) })
   })
 
@@ -106,7 +106,7 @@ describe.skipIf(!available)('separate processes sharing one job', () => {
     expect(skips.length).toBeGreaterThanOrEqual(3)
     expect(skips.every((skip) => skip.holderRunId === started.runId)).toBe(true)
     expect(Math.max(...skips.map((skip) => skip.afterMs))).toBeGreaterThan(2 * leaseMs)
-    const rows = await createSupabaseStore({ db: sql }).listRuns(jobName, { limit: 100 })
+    const rows = await createSupabaseStore({ db: sql }).listRuns({ jobName, limit: 100 })
     expect(rows.find((row) => row.run_id === started.runId)).toMatchObject({
       status: 'succeeded',
       consecutive_failure_count: 0,

@@ -6,9 +6,11 @@
 -- is a stand-in: the bytes reversed with their nibbles swapped, which undoes itself; what
 -- matters here is who owns what and who may call what.
 --
--- Whoever runs this owns it all: on the test server the Supabase-shaped `cw_supabase_admin`
--- (test/support/vault.ts, which then grants what Supabase grants), in PGlite its only user.
--- Like the extension, it grants nothing, and revokes execute on its functions from PUBLIC.
+-- The repository's one Vault imitation (supabase-vault.ts reads it). Whoever runs this owns
+-- it all: on the test server the Supabase-shaped `cw_supabase_admin` (the adapter's
+-- test/support/vault.ts, which then grants what Supabase grants), in PGlite its only user, and
+-- in the reminder-cron example whoever runs it where no `vault` schema exists. Like the
+-- extension, it grants nothing, and revokes execute on its functions from PUBLIC.
 create schema if not exists vault;
 
 create or replace function vault._crypto_aead_det_encrypt(

@@ -2,22 +2,25 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createMemoryStore, silentLogger } from '@cronwarden/core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { registerActivity } from '../../../src/activities.ts'
-import { type ReminderSink, startReminderSink } from '../../../src/reminder-sink.ts'
-import { createAssignment, createMentor, daysAfter, daysBefore } from '../../../src/seed.ts'
+import { serverAvailable } from '../../../test-support/test-database.js'
+import { registerActivity } from '../src/activities.ts'
+import { type ReminderSink, startReminderSink } from '../src/reminder-sink.ts'
+import { createAssignment, createMentor, daysAfter, daysBefore } from '../src/seed.ts'
+import { createReminderCron, JOB_NAME } from '../supabase/functions/_shared/compose.ts'
+import { type Db, fromPg } from '../supabase/functions/_shared/db.ts'
+import {
+  createHttpReminderSender,
+  type HttpReminderSender,
+} from '../supabase/functions/_shared/http-reminder-sender.ts'
+import { createReminderDispatchService } from '../supabase/functions/_shared/reminder-dispatch-service.ts'
 import {
   createServerDatabase,
   databaseBackends,
   dispatchRows,
   type ServerDatabase,
-  serverAvailable,
   truncateDomain,
-} from '../../../test/support/databases.ts'
-import { sourceEnv } from '../../../test/support/source-env.ts'
-import { createReminderCron, JOB_NAME } from './compose.ts'
-import { type Db, fromPg } from './db.ts'
-import { createHttpReminderSender, type HttpReminderSender } from './http-reminder-sender.ts'
-import { createReminderDispatchService } from './reminder-dispatch-service.ts'
+} from './support/databases.ts'
+import { sourceEnv } from './support/source-env.ts'
 
 const today = new Date('2026-01-15T06:00:00.000Z')
 const hasServer = await serverAvailable()
@@ -175,7 +178,7 @@ describe.skipIf(!hasServer)(
         expect(summary.sent + summary.already_sent).toBe(summary.due)
       }
       expect((await dispatchRows(server.db)).every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true)
-      expect((await store.listRuns(JOB_NAME)).map((run) => run.status)).toEqual(['succeeded', 'succeeded'])
+      expect((await store.listRuns({ jobName: JOB_NAME })).map((run) => run.status)).toEqual(['succeeded', 'succeeded'])
     })
 
     it.each([
@@ -199,7 +202,7 @@ describe.skipIf(!hasServer)(
           const worker = spawn(
             process.execPath,
             ['--import', 'tsx', 'test/support/dispatch-once.ts', server.url, sink.url, today.toISOString()],
-            { cwd: fileURLToPath(new URL('../../../', import.meta.url)), env: sourceEnv(), stdio: 'inherit' },
+            { cwd: fileURLToPath(new URL('../', import.meta.url)), env: sourceEnv(), stdio: 'inherit' },
           )
           const exited = new Promise((resolve) => worker.once('exit', (_code, signal) => resolve(signal)))
           crashNow = async () => {

@@ -1,20 +1,23 @@
 import { createMemoryStore, OptionsError, silentLogger } from '@cronwarden/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { type NodeServer, serveNode } from '../../../src/node-server.ts'
-import { type ReminderSink, startReminderSink } from '../../../src/reminder-sink.ts'
-import { createAssignment, createMentor } from '../../../src/seed.ts'
-import { databaseBackends } from '../../../test/support/databases.ts'
+import { type NodeServer, serveNode } from '../src/node-server.ts'
+import { type ReminderSink, startReminderSink } from '../src/reminder-sink.ts'
+import { createAssignment, createMentor } from '../src/seed.ts'
+import { createAdminHandler } from '../supabase/functions/_shared/admin-handler.ts'
+import { createReminderCron, JOB_NAME } from '../supabase/functions/_shared/compose.ts'
+import { createCronEndpoint } from '../supabase/functions/_shared/cron-endpoint.ts'
+import type { Db } from '../supabase/functions/_shared/db.ts'
+import {
+  createHttpReminderSender,
+  type HttpReminderSender,
+} from '../supabase/functions/_shared/http-reminder-sender.ts'
+import { databaseBackends } from './support/databases.ts'
 import {
   createSigningKey,
   type SupabaseAuthStandIn,
   startSupabaseAuth,
   unsignedToken,
-} from '../../../test/support/supabase-auth.ts'
-import { createAdminHandler } from './admin-handler.ts'
-import { createReminderCron, JOB_NAME } from './compose.ts'
-import { createCronEndpoint } from './cron-endpoint.ts'
-import type { Db } from './db.ts'
-import { createHttpReminderSender, type HttpReminderSender } from './http-reminder-sender.ts'
+} from './support/supabase-auth.ts'
 
 const cronSecret = 'cron-secret-for-tests-0123456789abcdef0123456789'
 // The server when it answers (a database in a fraction of a second), PGlite otherwise.
@@ -71,7 +74,10 @@ describe(`who may start the reminder cron (createCronEndpoint over node:http, on
     })
   }
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
-  const started = async () => ({ runs: (await store.listRuns(JOB_NAME)).length, sent: sink.received.length })
+  const started = async () => ({
+    runs: (await store.listRuns({ jobName: JOB_NAME })).length,
+    sent: sink.received.length,
+  })
 
   it('answers 401 without credentials, a wrong secret or a token the project did not sign, and starts nothing', async () => {
     expect(await call({})).toEqual({ status: 401, body: { ok: false, error: 'missing credentials' } })
