@@ -1,17 +1,20 @@
-import type { ExecutionLogStore } from '@cronwarden/core'
-import { checkUniqueNotifierNames, durationMs, notifierSchema, parseOptions } from '@cronwarden/core/plugin'
+import type { ExecutionLogStore, ScheduledJob } from '@cronwarden/core'
+import {
+  checkUniqueNotifierNames,
+  durationMs,
+  notifierSchema,
+  objectWithMethods,
+  parseOptions,
+  STORE_METHODS,
+  schemaMatches,
+} from '@cronwarden/core/plugin'
+import type { PgCronJob } from '@cronwarden/supabase-adapter'
 import { z } from 'zod'
 import type { CronwardenConfig } from './config.js'
 
-const STORE_METHODS = ['beginRun', 'finishRun', 'claimAlerts', 'recordAlertOutcome', 'listAlerts', 'listRuns'] as const
-
-const storeSchema = z.custom<ExecutionLogStore>(
-  (value) =>
-    typeof value === 'object' &&
-    value !== null &&
-    STORE_METHODS.every((method) => typeof (value as Record<string, unknown>)[method] === 'function'),
-  { message: `expected an ExecutionLogStore (an object with ${STORE_METHODS.join(', ')})` },
-)
+// The same check as every entry point that takes a store, so `check` and `deliver` accept
+// exactly the stores the jobs' wrapper accepts.
+const storeSchema = objectWithMethods<ExecutionLogStore>(STORE_METHODS, 'an ExecutionLogStore')
 
 const databaseSchema = z.custom<NonNullable<CronwardenConfig['db']>>(
   (value) =>
@@ -24,8 +27,15 @@ const databaseSchema = z.custom<NonNullable<CronwardenConfig['db']>>(
 )
 
 // Jobs are checked in full by checkMissedRuns / checkPgCronRuns when `check` uses them; here
-// only their shape, so a typo is reported when the file loads, whatever the command.
-const configSchema = z
+// only their shape, so a typo is reported when the file loads, whatever the command. Typed as
+// what those take, which the loose shape stands for.
+const scheduledJobShape: z.ZodType<ScheduledJob, ScheduledJob> = z.looseObject({
+  jobName: z.string(),
+  schedule: z.string(),
+})
+const pgCronJobShape: z.ZodType<PgCronJob, PgCronJob> = z.looseObject({ pgCronJob: z.string() })
+
+export const configSchema = z
   .strictObject({
     databaseUrl: z
       .string()
@@ -34,8 +44,8 @@ const configSchema = z
     db: databaseSchema.optional(),
     store: storeSchema.optional(),
     notifiers: z.array(notifierSchema).default([]),
-    jobs: z.array(z.looseObject({ jobName: z.string(), schedule: z.string() })).optional(),
-    pgCronJobs: z.array(z.union([z.string(), z.looseObject({ pgCronJob: z.string() })])).optional(),
+    jobs: z.array(scheduledJobShape).optional(),
+    pgCronJobs: z.array(z.union([z.string(), pgCronJobShape])).optional(),
     notifyTimeoutMs: durationMs().default(5_000),
     storeTimeoutMs: durationMs().default(10_000),
   })
@@ -44,6 +54,7 @@ const configSchema = z
     if (config.db && config.databaseUrl)
       ctx.addIssue({ code: 'custom', path: ['db'], message: 'give `db` or `databaseUrl`, not both' })
   })
+schemaMatches<typeof configSchema, CronwardenConfig>(true)
 
 /** A config with its defaults filled in. */
 export type ResolvedConfig = Omit<CronwardenConfig, 'notifiers' | 'notifyTimeoutMs' | 'storeTimeoutMs'> &

@@ -1,5 +1,5 @@
 import { domainToASCII } from 'node:url'
-import { hasControlCharacters } from '@cronwarden/core/plugin'
+import { hasControlCharacters, schemaMatches } from '@cronwarden/core/plugin'
 import addressparser from 'nodemailer/lib/addressparser'
 import { z } from 'zod'
 import { type EmailTransport, transportProblem } from './transport.js'
@@ -96,7 +96,10 @@ const addressList = headerSafe.refine(isAddressList, {
   ...ifHeaderSafe,
   message: 'expected email addresses such as "ops@example.org" or "Ops <ops@example.org>"',
 })
-const recipients = z.union([addressList, z.array(addressList).min(1)])
+// A readonly list in, so `to: [...] as const` type-checks; a mutable copy out, for nodemailer.
+const recipients = z
+  .union([addressList, z.array(addressList).min(1).readonly()])
+  .transform((value) => (typeof value === 'string' ? value : [...value]))
 
 const headers = z.record(z.string(), z.string()).superRefine((record, context) => {
   for (const [name, value] of Object.entries(record)) {
@@ -129,5 +132,6 @@ export const emailNotifierOptionsSchema = z.strictObject({
   messageIdDomain: z.string().regex(HOSTNAME, { message: 'expected a domain name such as "example.org"' }).optional(),
   headers: headers.optional(),
 })
+schemaMatches<typeof emailNotifierOptionsSchema, EmailNotifierOptions>(true)
 
 export type ParsedEmailNotifierOptions = z.output<typeof emailNotifierOptionsSchema>

@@ -1,5 +1,5 @@
 import type { AlertEvent, Notifier, NotifyContext } from '@cronwarden/core'
-import { durationMs, MAX_TIMER_MS, parseOptions } from '@cronwarden/core/plugin'
+import { durationMs, MAX_TIMER_MS, parseOptions, schemaMatches } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { formatSlackMessage } from './format-slack-message.js'
 import { postMessage } from './post-message.js'
@@ -28,13 +28,14 @@ const webhookUrlSchema = z.custom<WebhookUrlSource>(
   { message: 'expected an http(s) webhook URL or a function returning a promise of one (value not shown)' },
 )
 
-const slackNotifierOptionsSchema = z.strictObject({
+export const slackNotifierOptionsSchema = z.strictObject({
   webhookUrl: webhookUrlSchema,
   name: z.string().min(1).default('slack'),
   timeoutMs: durationMs().default(4_000),
   maxRetries: z.number().int().min(0).max(10).default(2),
   retryDelayMs: z.number().int().min(0).max(MAX_TIMER_MS).default(250),
 })
+schemaMatches<typeof slackNotifierOptionsSchema, SlackNotifierOptions>(true)
 
 const KNOWN_KEYS = Object.keys(slackNotifierOptionsSchema.shape)
 

@@ -14,6 +14,7 @@ import {
   nameSchema,
   parseOptions,
   realertSchema,
+  schemaMatches,
 } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { alertSpecText } from './alert-row.js'
@@ -106,13 +107,12 @@ export interface PgCronCheckResult {
 
 // A pg_cron job's name is part of its name in the log unless one is given.
 const jobNameSchema = nameSchema('job name')
-const jobSchema = z.union([
-  jobNameSchema,
-  z.strictObject({ pgCronJob: jobNameSchema, jobName: jobNameSchema.optional() }),
-])
+const pgCronJobSchema = z.strictObject({ pgCronJob: jobNameSchema, jobName: jobNameSchema.optional() })
+schemaMatches<typeof pgCronJobSchema, PgCronJob>(true)
+const jobSchema = z.union([jobNameSchema, pgCronJobSchema])
 
 // The delivery options are core's, so they mean here what they mean for wrapped jobs.
-const optionsSchema = z
+export const checkPgCronRunsOptionsSchema = z
   .strictObject({
     db: databaseSchema,
     jobs: z.array(jobSchema).min(1),
@@ -126,6 +126,7 @@ const optionsSchema = z
     batchSize: z.number().int().min(1).default(1000),
   })
   .superRefine((options, ctx) => checkUniqueNotifierNames(options.notifiers, ctx))
+schemaMatches<typeof checkPgCronRunsOptionsSchema, CheckPgCronRunsOptions>(true)
 
 /**
  * Trigger-level monitoring of pg_cron jobs, without touching their code: records each
@@ -136,7 +137,7 @@ const optionsSchema = z
  * recorded once, and each transition is delivered by one caller. Call it every minute.
  */
 export async function checkPgCronRuns(input: CheckPgCronRunsOptions): Promise<PgCronCheckResult> {
-  const options = parseOptions(optionsSchema, input, 'checkPgCronRuns options')
+  const options = parseOptions(checkPgCronRunsOptionsSchema, input, 'checkPgCronRuns options')
   const sql = sqlRunner(options.db)
   const jobs = options.jobs.map((job) =>
     typeof job === 'string'

@@ -1,5 +1,5 @@
 import { type RunStatus, StoreError } from '@cronwarden/core'
-import { boundCall, deliveryOptionsShape, nameSchema, parseOptions } from '@cronwarden/core/plugin'
+import { boundCall, deliveryOptionsShape, nameSchema, parseOptions, schemaMatches } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { type Database, databaseSchema, scalar, sqlRunner } from './database.js'
 import { type EpochMs, toIso } from './transition-row.js'
@@ -84,7 +84,7 @@ export interface ReadJobHealthOptions {
 
 const DAY_MS = 86_400_000
 
-const optionsSchema = z.strictObject({
+export const readJobHealthOptionsSchema = z.strictObject({
   db: databaseSchema,
   jobs: z.array(nameSchema('job name')).optional(),
   recentRuns: z.number().int().min(1).max(1000).default(20),
@@ -97,6 +97,7 @@ const optionsSchema = z.strictObject({
     .default(7 * DAY_MS),
   storeTimeoutMs: deliveryOptionsShape.storeTimeoutMs,
 })
+schemaMatches<typeof readJobHealthOptionsSchema, ReadJobHealthOptions>(true)
 
 /**
  * Every job's health in one round trip: each job's newest runs as a strip (oldest first),
@@ -106,7 +107,7 @@ const optionsSchema = z.strictObject({
  * an index, so its cost follows the number of jobs, not the size of the log.
  */
 export async function readJobHealth(options: ReadJobHealthOptions): Promise<JobHealthRecord[]> {
-  const parsed = parseOptions(optionsSchema, options, 'readJobHealth options')
+  const parsed = parseOptions(readJobHealthOptionsSchema, options, 'readJobHealth options')
   const sql = sqlRunner(parsed.db)
   // A SQL function rather than a query text sent from here: inside it `jit = off` holds
   // without touching the session (for a few hundred jobs JIT compilation added 45 ms to

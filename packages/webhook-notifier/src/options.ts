@@ -1,5 +1,5 @@
 import { type AlertEvent, type AlertEventType, alertEventSchema } from '@cronwarden/core'
-import { durationMs, kindOf, MAX_TIMER_MS, nameSchema } from '@cronwarden/core/plugin'
+import { durationMs, kindOf, MAX_TIMER_MS, nameSchema, schemaMatches } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { checkHeaders, type HeaderRecord } from './headers.js'
 import type { Resolvable } from './resolve-source.js'
@@ -153,6 +153,7 @@ const optionsSchema = z
       }
     }
   })
+schemaMatches<typeof optionsSchema, WebhookNotifierOptions>(true)
 
 const KNOWN_KEYS = Object.keys(optionsSchema.shape)
 
