@@ -61,7 +61,7 @@ withFailureAlerting(sendReminders, { ...options, failureTreshold: 3 })
 
 export async function main(): Promise<void> {
   const sent: number = await run()
-  const runs: RunRecord[] = await store.listRuns(options.jobName)
+  const runs: RunRecord[] = await store.listRuns({ jobName: options.jobName })
   const event: AlertEvent | undefined = recording.events[0]
   if (event) {
     const slack: SlackMessage = formatSlackMessage(event)

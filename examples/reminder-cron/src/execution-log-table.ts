@@ -1,5 +1,5 @@
 import type { RunRecord } from '@cronwarden/core'
-import { formatDurationMs, formatUtc } from './human-time.js'
+import { formatDuration, utcTime } from '@cronwarden/core/plugin'
 import { textTable } from './text-table.js'
 
 /**
@@ -13,8 +13,8 @@ export function executionLogTable(newestFirst: readonly RunRecord[]): string[] {
     .map((run) => [
       run.run_id.slice(0, 8),
       run.status,
-      formatUtc(run.started_at),
-      run.duration_ms === null ? '' : formatDurationMs(run.duration_ms),
+      utcTime(run.started_at),
+      run.duration_ms === null ? '' : formatDuration(run.duration_ms),
       run.consecutive_failure_count === null ? '' : String(run.consecutive_failure_count),
       run.error_message ?? '',
     ])

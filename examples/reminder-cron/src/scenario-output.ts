@@ -1,7 +1,7 @@
 import type { RunRecord } from '@cronwarden/core'
+import { formatDuration } from '@cronwarden/core/plugin'
 import type { SlackMessage } from '@cronwarden/slack-notifier'
 import type { DispatchSummary } from '../supabase/functions/_shared/dispatch-summary.ts'
-import { formatDurationMs } from './human-time.js'
 import { renderSlackMessage } from './slack-preview.js'
 
 /** How a run of the reminder cron ended, as its caller saw it. */
@@ -20,7 +20,7 @@ export function runLine(
   outcome: RunOutcome,
   recorded: Pick<RunRecord, 'duration_ms' | 'consecutive_failure_count'> | undefined,
 ): string {
-  const duration = recorded?.duration_ms == null ? '' : ` in ${formatDurationMs(recorded.duration_ms)}`
+  const duration = recorded?.duration_ms == null ? '' : ` in ${formatDuration(recorded.duration_ms)}`
   const streak = `consecutive failures ${recorded?.consecutive_failure_count ?? '?'}`
   if (outcome.ok) return `run succeeded${duration}, ${streak}: ${describeSummary(outcome.summary)}`
   const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error)

@@ -1,4 +1,5 @@
 import { createMemoryStore, DEFAULT_POLICY, type Logger, type Notifier, type RunRecord } from '@cronwarden/core'
+import { utcTime } from '@cronwarden/core/plugin'
 import type { SlackMessage } from '@cronwarden/slack-notifier'
 import { createReminderCron, JOB_NAME } from '../supabase/functions/_shared/compose.ts'
 import type { Db } from '../supabase/functions/_shared/db.ts'
@@ -6,7 +7,6 @@ import { createHttpReminderSender } from '../supabase/functions/_shared/http-rem
 import { registerActivities } from './activities.js'
 import { latestDailyRun } from './daily-schedule.js'
 import { executionLogTable } from './execution-log-table.js'
-import { formatUtc, formatUtcMinute } from './human-time.js'
 import { migrate } from './migrate.js'
 import { type ReminderSink, startReminderSink } from './reminder-sink.js'
 import { alertLines, runLine, settle } from './scenario-output.js'
@@ -91,11 +91,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       clock.jumpTo(today)
       sink.setDown(!day.serviceUp)
       print('')
-      print(`day ${index + 1}: ${formatUtcMinute(today)}, push service ${day.serviceUp ? 'up' : 'DOWN'}`)
+      print(`day ${index + 1}: ${dayTime(today)}, push service ${day.serviceUp ? 'up' : 'DOWN'}`)
       if (day.before) print(`  ${await day.before(db, today)}`)
 
       const outcome = await settle(runReminders())
-      const [recorded] = await store.listRuns(JOB_NAME, { limit: 1 })
+      const [recorded] = await store.listRuns({ jobName: JOB_NAME, limit: 1 })
       print(`  ${runLine(outcome, recorded)}`)
       // cronwarden sends the alert before the run's promise settles, so it has arrived by now.
       const alerts = opsChannel.messages.slice(alertsShown)
@@ -106,7 +106,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       }
     }
 
-    const runs = await store.listRuns(JOB_NAME)
+    const runs = await store.listRuns({ jobName: JOB_NAME })
     const duplicates = [...sink.byKey.values()].filter((count) => count > 1).length
     print('')
     print(`The push service received ${sink.byKey.size} distinct reminders, ${duplicates} more than once.`)
@@ -116,7 +116,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     for (const run of [...runs].reverse()) {
       for (const delivery of run.deliveries) {
         print(
-          `Run ${run.run_id.slice(0, 8)}: ${delivery.event_type} alert ${delivery.status} to ${delivery.notifier} at ${formatUtc(delivery.attempted_at)}`,
+          `Run ${run.run_id.slice(0, 8)}: ${delivery.event_type} alert ${delivery.status} to ${delivery.notifier} at ${utcTime(delivery.attempted_at)}`,
         )
       }
     }
@@ -145,4 +145,9 @@ async function registerGroupSession(db: Db, today: Date): Promise<string> {
     dueToday.map(({ id }) => ({ assignmentId: id, occurredAt: today, note: 'group session' })),
   )
   return `a coordinator registered a group session for ${dueToday.length} assignments due today (one bulk insert)`
+}
+
+/** `2026-01-12 06:00 UTC`: a day's scheduled time, to the minute (`utcTime` without the seconds). */
+function dayTime(time: Date): string {
+  return utcTime(time.toISOString()).replace(/:\d\d UTC$/, ' UTC')
 }

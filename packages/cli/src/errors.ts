@@ -7,7 +7,5 @@ import { CronwardenError } from '@cronwarden/core'
 export class UsageError extends CronwardenError {
   override name = 'UsageError'
   /** Always `ERR_CRONWARDEN_USAGE`. */
-  override get errorCode(): 'ERR_CRONWARDEN_USAGE' {
-    return 'ERR_CRONWARDEN_USAGE'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_USAGE'
 }

@@ -165,3 +165,5 @@ export type StillFailingEvent = z.infer<typeof stillFailingEventSchema>
 export type AlertEvent = z.infer<typeof alertEventSchema>
 /** The `type` of an alert event; delivery records and alert entries name events by it. */
 export type AlertEventType = AlertEvent['type']
+/** The event of one type: `AlertEventOf<'missed_run'>` is `MissedRunEvent`. */
+export type AlertEventOf<Type extends AlertEventType> = Extract<AlertEvent, { type: Type }>

@@ -32,6 +32,11 @@ export const CLAIM_BATCH_SIZE = 20
 export const MAX_RETRY_DELAY_MS = 3_600_000
 
 /**
+ * Words used for alerts, one meaning each: an entry is **delivered** (claimed, decided, its
+ * event sent to each owed notifier, the outcomes recorded: `deliver`, `deliverPending`,
+ * `deliverPendingAlerts`, `cronwarden deliver`); an event is **dispatched** to several
+ * notifiers at once (`dispatchEvent`); a notifier is **sent** one event (`notify`).
+ *
  * The one way alerts travel, for every entry point: the store persists an entry with the
  * transition (decide later), a dispatcher holding its claim decides it with core's policy,
  * sends the event to each owed notifier it has, and records every outcome and the release
@@ -75,7 +80,7 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     }))
   }
 
-  const send = async (event: AlertEvent, open: NotifierDeliveryState[]): Promise<AlertDeliveryOutcome[]> => {
+  const dispatch = async (event: AlertEvent, open: NotifierDeliveryState[]): Promise<AlertDeliveryOutcome[]> => {
     const attempts = new Map(open.map((state) => [state.notifier, state.attempts]))
     const targets = notifiers.filter((notifier) => attempts.has(notifier.name))
     const records = await dispatchEvent(event, { notifiers: targets, timeoutMs: options.notifyTimeoutMs, now })
@@ -108,7 +113,7 @@ export function createAlertPipeline(options: AlertPipelineOptions): AlertPipelin
     let outcomes: AlertDeliveryOutcome[] = []
     if (event && alert.muted) outcomes = mute(alert, event, open)
     else if (event && alert.expired) outcomes = expire(alert, event, open)
-    else if (event) outcomes = await send(event, open)
+    else if (event) outcomes = await dispatch(event, open)
     try {
       await store.recordAlertOutcome({
         alertId: alert.alertId,

@@ -40,7 +40,7 @@ function checker(store: ExecutionLogStore, job: ScheduledJob) {
 
 /** The scheduled times recorded as missed, oldest first. */
 const missedTimes = async (store: ExecutionLogStore, jobName: string) =>
-  (await store.listRuns(jobName, { limit: 1_000 }))
+  (await store.listRuns({ jobName, limit: 1_000 }))
     .filter((row) => row.status === 'missed')
     .map((row) => row.started_at)
     .reverse()
@@ -108,7 +108,7 @@ describe('checkMissedRuns', () => {
     expect(await check('2026-01-06T05:10:00.000Z')).toEqual({ recorded: 1, events: [] })
     expect(await check('2026-01-06T23:59:00.000Z')).toEqual({ recorded: 0, events: [] })
     expect(notifier.events).toEqual([])
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(row).toMatchObject({
       run_id: 'missed:daily-reminders:2026-01-06T05:00:00.000Z',
       status: 'missed',
@@ -119,7 +119,7 @@ describe('checkMissedRuns', () => {
     })
     const second = await check('2026-01-07T05:10:00.000Z')
     expect(second.events).toMatchObject([{ type: 'missed_run', down_since: '2026-01-06T05:00:00.000Z' }])
-    const [alerted] = await store.listRuns(jobName)
+    const [alerted] = await store.listRuns({ jobName })
     expect(alerted?.deliveries).toEqual([
       expect.objectContaining({ notifier: 'recording', event_type: 'missed_run', status: 'delivered' }),
     ])

@@ -19,10 +19,11 @@ export interface DispatchOptions {
  * more than `timeoutMs` nor stop the other notifiers.
  */
 export async function dispatchEvent(event: AlertEvent, options: DispatchOptions): Promise<DeliveryRecord[]> {
-  return Promise.all(options.notifiers.map((notifier) => deliver(notifier, event, options)))
+  return Promise.all(options.notifiers.map((notifier) => sendTo(notifier, event, options)))
 }
 
-async function deliver(notifier: Notifier, event: AlertEvent, options: DispatchOptions): Promise<DeliveryRecord> {
+/** One notifier, one attempt: the record says how it went. */
+async function sendTo(notifier: Notifier, event: AlertEvent, options: DispatchOptions): Promise<DeliveryRecord> {
   const attemptedAt = options.now()
   const controller = new AbortController()
   const outcome = await new Promise<{ status: DeliveryRecord['status']; error?: unknown }>((resolve) => {

@@ -149,7 +149,7 @@ describe('durable alerts', () => {
         last_error: 'slack answered 503',
       }),
     ])
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(row?.deliveries.map((delivery) => delivery.status)).toEqual(['failed', 'failed', 'failed', 'delivered'])
   })
 

@@ -15,6 +15,11 @@ export class CronwardenError extends Error {
   static {
     // On the prototype, not each instance: not enumerable, so logs and JSON stay as they were.
     Object.defineProperty(CronwardenError.prototype, errorBrand, { value: true })
+    Object.defineProperty(CronwardenError.prototype, 'errorCode', {
+      get(this: CronwardenError) {
+        return errorCodeOf(this.name)
+      },
+    })
   }
 
   /**
@@ -28,10 +33,17 @@ export class CronwardenError extends Error {
    * in upper snake case (`ERR_CRONWARDEN_STORE_TIMEOUT` for `StoreTimeoutError`). One per
    * class, never reused, unchanged across versions; check it after `isCronwardenError`.
    * Named `errorCode` because some errors already have a `code` that says why they failed.
+   * Derived from `name` in one place; each class declares its literal for type narrowing.
    */
-  get errorCode(): string {
-    return 'ERR_CRONWARDEN'
-  }
+  declare readonly errorCode: string
+}
+
+/** `StoreTimeoutError` → `ERR_CRONWARDEN_STORE_TIMEOUT`; the base class is `ERR_CRONWARDEN`. */
+function errorCodeOf(name: string): string {
+  const words = name.replace(/Error$/, '').replace(/^Cronwarden$/, '')
+  return words === ''
+    ? 'ERR_CRONWARDEN'
+    : `ERR_CRONWARDEN_${words.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`
 }
 
 /**
@@ -55,9 +67,7 @@ export interface OptionIssue {
 export class OptionsError extends CronwardenError {
   override name = 'OptionsError'
   /** Always `ERR_CRONWARDEN_OPTIONS`. */
-  override get errorCode(): 'ERR_CRONWARDEN_OPTIONS' {
-    return 'ERR_CRONWARDEN_OPTIONS'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_OPTIONS'
   /** Every bad field; the message lists the same, one per line. */
   readonly issues: readonly OptionIssue[]
 
@@ -72,9 +82,7 @@ export class OptionsError extends CronwardenError {
 export class RunSkippedError extends CronwardenError {
   override name = 'RunSkippedError'
   /** Always `ERR_CRONWARDEN_RUN_SKIPPED`. */
-  override get errorCode(): 'ERR_CRONWARDEN_RUN_SKIPPED' {
-    return 'ERR_CRONWARDEN_RUN_SKIPPED'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_RUN_SKIPPED'
   /** The job whose call was skipped. */
   readonly jobName: string
   /** The id of the skipped call's own (skipped) row in the execution log. */
@@ -94,9 +102,7 @@ export class RunSkippedError extends CronwardenError {
 export class NotifyTimeoutError extends CronwardenError {
   override name = 'NotifyTimeoutError'
   /** Always `ERR_CRONWARDEN_NOTIFY_TIMEOUT`. */
-  override get errorCode(): 'ERR_CRONWARDEN_NOTIFY_TIMEOUT' {
-    return 'ERR_CRONWARDEN_NOTIFY_TIMEOUT'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_NOTIFY_TIMEOUT'
   /** The notifier that did not settle in time. */
   readonly notifierName: string
   /** The limit it passed (`notifyTimeoutMs`), in milliseconds. */
@@ -117,9 +123,7 @@ export class NotifyTimeoutError extends CronwardenError {
 export class LeaseLostError extends CronwardenError {
   override name = 'LeaseLostError'
   /** Always `ERR_CRONWARDEN_LEASE_LOST`. */
-  override get errorCode(): 'ERR_CRONWARDEN_LEASE_LOST' {
-    return 'ERR_CRONWARDEN_LEASE_LOST'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_LEASE_LOST'
   /** The run that lost its lease; the log records it as abandoned. */
   readonly runId: string
 
@@ -133,9 +137,7 @@ export class LeaseLostError extends CronwardenError {
 export class StoreError extends CronwardenError {
   override name = 'StoreError'
   /** Always `ERR_CRONWARDEN_STORE`. */
-  override get errorCode(): 'ERR_CRONWARDEN_STORE' {
-    return 'ERR_CRONWARDEN_STORE'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_STORE'
   /** The store method that failed or timed out (`beginRun`, `finishRun`, ...). */
   readonly operation: string
 
@@ -149,9 +151,7 @@ export class StoreError extends CronwardenError {
 export class StoreTimeoutError extends CronwardenError {
   override name = 'StoreTimeoutError'
   /** Always `ERR_CRONWARDEN_STORE_TIMEOUT`. */
-  override get errorCode(): 'ERR_CRONWARDEN_STORE_TIMEOUT' {
-    return 'ERR_CRONWARDEN_STORE_TIMEOUT'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_STORE_TIMEOUT'
   /** The store call that did not settle in time (`beginRun`, `finishRun`, ...). */
   readonly operation: string
   /** The limit it passed (`storeTimeoutMs`), in milliseconds. */
@@ -168,9 +168,7 @@ export class StoreTimeoutError extends CronwardenError {
 export class DeliveryError extends CronwardenError {
   override name = 'DeliveryError'
   /** Always `ERR_CRONWARDEN_DELIVERY`. */
-  override get errorCode(): 'ERR_CRONWARDEN_DELIVERY' {
-    return 'ERR_CRONWARDEN_DELIVERY'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_DELIVERY'
 }
 
 function describeCause(cause: unknown): string {

@@ -54,7 +54,11 @@ describe('forScheduler', () => {
     expect(lines.find((line) => line.message === 'scheduled run failed')?.fields).toEqual({
       error: 'push service answered 503',
     })
-    expect((await store.listRuns('daily')).map((row) => row.status).sort()).toEqual(['failed', 'skipped', 'succeeded'])
+    expect((await store.listRuns({ jobName: 'daily' })).map((row) => row.status).sort()).toEqual([
+      'failed',
+      'skipped',
+      'succeeded',
+    ])
   })
 
   it('runs under croner every second, each failure recorded and none unhandled', async () => {
@@ -68,10 +72,13 @@ describe('forScheduler', () => {
     )
     const job = new Cron('* * * * * *', forScheduler(run, { logger }))
     try {
-      await vi.waitFor(async () => expect((await store.listRuns('every-second')).length).toBeGreaterThanOrEqual(2), {
-        timeout: 5_000,
-        interval: 100,
-      })
+      await vi.waitFor(
+        async () => expect((await store.listRuns({ jobName: 'every-second' })).length).toBeGreaterThanOrEqual(2),
+        {
+          timeout: 5_000,
+          interval: 100,
+        },
+      )
     } finally {
       job.stop()
     }

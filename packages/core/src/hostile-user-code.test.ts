@@ -85,7 +85,7 @@ describe('hostile user code', () => {
         (error: unknown) => ({ error }),
       )
       expect(Object.is(caught.error, value)).toBe(true)
-      const [row] = await store.listRuns(jobName)
+      const [row] = await store.listRuns({ jobName })
       expect(row?.status).toBe('failed')
       expectWellFormedMessage(row)
       // The next call runs: the first did not leave its lease behind.
@@ -106,7 +106,7 @@ describe('hostile user code', () => {
       )
     await wrap(Symbol('quota exceeded'))().catch(() => {})
     await wrap('plain text')().catch(() => {})
-    const [text, symbol] = await store.listRuns(jobName)
+    const [text, symbol] = await store.listRuns({ jobName })
     expect(symbol?.error_message).toBe('Non-Error thrown: Symbol(quota exceeded)')
     expect(text?.error_message).toBe('Non-Error thrown: plain text')
   })
@@ -120,7 +120,7 @@ describe('hostile user code', () => {
       { jobName, store, logger: silentLogger },
     )
     await run().catch(() => {})
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(row?.error_message?.length).toBeLessThanOrEqual(MAX_ERROR_MESSAGE_LENGTH)
     expect(row?.error_message).toMatch(/^z+ \[truncated \d+ characters\]$/)
   })
@@ -139,7 +139,7 @@ describe('hostile user code', () => {
       { jobName, store, notifiers: [notifier], failureThreshold: 1, logger: silentLogger },
     )
     await run().catch(() => {})
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(row?.error_message).toBe('failed \uFFFD')
     expect(row?.summary).toEqual({ 'key\uFFFD': 'value\uFFFD' })
     expect(row?.deliveries[0]?.error_message).toBe('channel said \uFFFD')
@@ -319,7 +319,7 @@ describe('hostile user code', () => {
           )
           expect(settled.ok).toBe(!jobFails)
           expect(Object.is(settled.value, value)).toBe(true)
-          const [row] = await store.listRuns(jobName)
+          const [row] = await store.listRuns({ jobName })
           expect(row?.status).toBe(jobFails ? 'failed' : 'succeeded')
           if (jobFails) {
             expectWellFormedMessage(row)

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { counted, formatDuration, utcTime } from './human-text.js'
+import { counted, failureStreak, formatDuration, utcTime } from './human-text.js'
 
 it('writes a duration in its largest unit and the next one, leaving out a zero', () => {
   const cases: Array<[number, string]> = [
@@ -39,4 +39,9 @@ it('writes a count with its noun, singular only for one', () => {
     '0 attempts',
     '3 entries',
   ])
+})
+
+it('words a streak with its count and threshold, singular or plural', () => {
+  expect(failureStreak(3, 3)).toBe('3 failures in a row (threshold 3)')
+  expect(failureStreak(1, 1)).toBe('1 failure in a row (threshold 1)')
 })

@@ -34,6 +34,14 @@ export function counted(count: number, singular: string, plural = `${singular}s`
 }
 
 /**
+ * A streak as every channel words it, so an alert reads the same wherever it arrives:
+ * `3 failures in a row (threshold 3)`.
+ */
+export function failureStreak(count: number, threshold: number): string {
+  return `${counted(count, 'failure')} in a row (threshold ${threshold})`
+}
+
+/**
  * A timestamp in UTC with the zone spelled out, to the second: `2026-11-28 03:00:00 UTC`.
  * Readers of one alert sit in different time zones, so a bare local time would mislead some
  * of them. Text that is not a timestamp comes back as it is (escape it for your channel).

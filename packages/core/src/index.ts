@@ -1,5 +1,6 @@
 export {
   type AlertEvent,
+  type AlertEventOf,
   type AlertEventType,
   alertEventSchema,
   type ConsecutiveFailuresEvent,
@@ -64,7 +65,7 @@ export type {
   HeartbeatInput,
   JobRecord,
   ListAlertsInput,
-  ListRunsOptions,
+  ListRunsInput,
   MissedTime,
   MuteJobInput,
   Notifier,

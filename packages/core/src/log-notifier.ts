@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { AlertEvent } from './alert-event.js'
-import { counted, formatDuration } from './human-text.js'
+import { byEventType } from './event-handlers.js'
+import { failureStreak, formatDuration } from './human-text.js'
 import { createJsonLineLogger, type Logger } from './logger.js'
 import { parseOptions } from './parse-options.js'
 import type { Notifier } from './ports.js'
@@ -39,24 +40,16 @@ export function createLogNotifier(options: LogNotifierOptions = {}): Notifier {
   }
 }
 
-function summarize(event: AlertEvent): string {
-  switch (event.type) {
-    case 'consecutive_failures':
-      return `${event.job_name} failed ${event.consecutive_failure_count} times in a row: ${event.error_message}`
-    case 'long_running':
-      return `${event.job_name} has been running for ${event.running_for_ms} ms (limit ${event.max_runtime_ms} ms)`
-    case 'recovered':
-      return `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`
-    case 'missed_run':
-      return `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}), ${counted(event.consecutive_failure_count, 'failure')} in a row (threshold ${event.threshold}); last run: ${event.last_run_at ?? 'never'}`
-    case 'still_failing':
-      // The incident is named as the first alert's fields name it (job, `down_since` as stored),
-      // so a reader can find that alert's line from this one.
-      return `${event.job_name} still failing: ${event.consecutive_failure_count} in a row since ${event.down_since} (${formatDuration(event.down_for_ms)}): ${event.error_message}`
-    default: {
-      // A new event type in core must get a summary here before core compiles.
-      const unhandled: never = event
-      return unhandled
-    }
-  }
-}
+const summarize = byEventType<string>({
+  consecutive_failures: (event) =>
+    `${event.job_name} failed ${event.consecutive_failure_count} times in a row: ${event.error_message}`,
+  long_running: (event) =>
+    `${event.job_name} has been running for ${event.running_for_ms} ms (limit ${event.max_runtime_ms} ms)`,
+  recovered: (event) => `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`,
+  missed_run: (event) =>
+    `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}), ${failureStreak(event.consecutive_failure_count, event.threshold)}; last run: ${event.last_run_at ?? 'never'}`,
+  // The incident is named as the first alert's fields name it (job, `down_since` as stored),
+  // so a reader can find that alert's line from this one.
+  still_failing: (event) =>
+    `${event.job_name} still failing: ${event.consecutive_failure_count} in a row since ${event.down_since} (${formatDuration(event.down_for_ms)}): ${event.error_message}`,
+})

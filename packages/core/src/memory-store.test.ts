@@ -22,7 +22,7 @@ describe('createMemoryStore', () => {
         alert: null,
       })
     }
-    const rows = await store.listRuns('job', { limit: 10 })
+    const rows = await store.listRuns({ jobName: 'job', limit: 10 })
     expect(rows.map((row) => row.run_id)).toEqual(['run-4', 'run-3', 'run-2'])
   })
 
@@ -43,8 +43,8 @@ describe('createMemoryStore', () => {
       summary: { n: 1 },
       alert: null,
     })
-    const [row] = await store.listRuns('job')
+    const [row] = await store.listRuns({ jobName: 'job' })
     if (row?.summary) row.summary.n = 2
-    expect((await store.listRuns('job'))[0]?.summary).toEqual({ n: 1 })
+    expect((await store.listRuns({ jobName: 'job' }))[0]?.summary).toEqual({ n: 1 })
   })
 })

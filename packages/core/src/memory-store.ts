@@ -6,25 +6,11 @@ import type {
   AlertPolicy,
   AlertRecord,
   AlertSpec,
-  BeginRunInput,
-  BeginRunResult,
-  ClaimAlertsInput,
   DeliveryRecord,
-  EnqueueAlertInput,
   ExecutionLogStore,
-  FinishRunInput,
-  FinishRunResult,
-  GetJobInput,
-  HeartbeatInput,
-  JobRecord,
-  ListAlertsInput,
-  ListRunsOptions,
-  MuteJobInput,
   NotifierDeliveryState,
   PendingAlert,
   RecordAlertOutcomeInput,
-  RecordMissedRunInput,
-  RecordMissedRunResult,
   RunRecord,
   RunStatus,
   RunSummary,
@@ -32,6 +18,7 @@ import type {
 } from './ports.js'
 import { checkJobName, cleanText, clipText } from './safe-text.js'
 import { functionSchema, schemaMatches } from './schema-helpers.js'
+import { abandonedMessage, advanceStreak, type ClosedExecution } from './streak.js'
 
 const memoryStoreOptionsSchema = z.strictObject({
   /** Oldest rows beyond this many per job are dropped, so a long-lived process stays small. */
@@ -204,50 +191,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
     }
   }
 
-  /**
-   * One step of the job's streak: a success resets it, any other outcome (a failed or
-   * abandoned run, a missed time) adds one. The SQL stores do the same arithmetic; the
-   * contract suite checks both against each other.
-   */
-  const step = (
-    state: JobState,
-    row: { runId: string; jobName: string; startedAt: Date },
-    status: StreakTransition['status'],
-    finishedAt: Date,
-    errorMessage: string | null,
-    missed: StreakTransition['missed'],
-  ): StreakTransition => {
-    const previousFailureCount = state.consecutiveFailureCount
-    const streakStart = state.downSince
-    const previousFailureAt = previousFailureCount > 0 && status !== 'succeeded' ? state.lastFailureAt : null
-    if (status === 'succeeded') {
-      state.consecutiveFailureCount = 0
-      state.lastSuccessAt = finishedAt
-      state.downSince = null
-    } else {
-      state.consecutiveFailureCount += 1
-      state.lastFailureAt = finishedAt
-      if (previousFailureCount === 0) {
-        state.downSince = row.startedAt
-        // A new incident: whatever muted the last one's alert says nothing of this one.
-        state.alertMutedFor = null
-      }
-    }
-    return {
-      jobName: row.jobName,
-      runId: row.runId,
-      status,
-      startedAt: row.startedAt,
-      finishedAt,
-      durationMs: Math.max(0, finishedAt.getTime() - row.startedAt.getTime()),
-      errorMessage,
-      previousFailureCount,
-      consecutiveFailureCount: state.consecutiveFailureCount,
-      lastSuccessAt: state.lastSuccessAt,
-      downSince: status === 'succeeded' ? streakStart : state.downSince,
-      previousFailureAt,
-      missed,
-    }
+  /** The streak rules (streak.ts) applied to the job's state in place. */
+  const step = (state: JobState, closed: ClosedExecution): StreakTransition => {
+    const { state: next, transition } = advanceStreak(state, closed)
+    // A new incident: whatever muted the last one's alert says nothing of this one.
+    if (transition.previousFailureCount === 0 && closed.status !== 'succeeded') state.alertMutedFor = null
+    Object.assign(state, next)
+    return transition
   }
 
   const close = (
@@ -257,7 +207,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
     finishedAt: Date,
     errorMessage: string | null,
   ): StreakTransition => {
-    const transition = step(state, run, status, finishedAt, errorMessage, null)
+    const transition = step(state, { ...run, status, finishedAt, errorMessage, missed: null })
     if (state.lockRunId === run.runId) state.lockRunId = null
     run.status = status
     run.finishedAt = finishedAt
@@ -293,7 +243,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       })
 
   return {
-    async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
+    async beginRun(input) {
       checkJobName(input.jobName)
       const startedAt = now()
       const state = jobState(input.jobName)
@@ -346,14 +296,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       }
     },
 
-    async heartbeat(input: HeartbeatInput): Promise<boolean> {
+    async heartbeat(input) {
       const run = runsById.get(input.runId)
       if (!run || run.jobName !== input.jobName || run.status !== 'running') return false
       run.leaseExpiresAt = new Date(now().getTime() + input.leaseMs)
       return true
     },
 
-    async finishRun(input: FinishRunInput): Promise<FinishRunResult | null> {
+    async finishRun(input) {
       const run = runsById.get(input.runId)
       if (!run || run.jobName !== input.jobName || run.status !== 'running') return null
       run.summary = input.summary
@@ -361,16 +311,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       return { transition, alert: transitionAlert(transition, input.alert, true) }
     },
 
-    async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
+    async recordMissedRun(input) {
       checkJobName(input.jobName)
       if (runsById.has(input.runId)) return { created: false, transition: null, alert: null }
       const state = jobState(input.jobName)
       const errorMessage = storedError(input.errorMessage)
       const row = { runId: input.runId, jobName: input.jobName, startedAt: input.expectedAt }
-      const transition = step(state, row, 'missed', input.detectedAt, errorMessage, {
-        schedule: input.missed.schedule,
-        timezone: input.missed.timezone,
-        lastRunAt: input.missed.lastRunAt,
+      const transition = step(state, {
+        ...row,
+        status: 'missed',
+        finishedAt: input.detectedAt,
+        errorMessage,
+        missed: { schedule: input.missed.schedule, timezone: input.missed.timezone, lastRunAt: input.missed.lastRunAt },
       })
       append(state, {
         ...row,
@@ -388,12 +340,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       return { created: true, transition, alert: transitionAlert(transition, input.alert, true) }
     },
 
-    async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
+    async enqueueAlert(input) {
       checkJobName(input.jobName)
       return writeAlert(input.jobName, input.runId, { kind: 'event', event: input.event }, input.alert, true)
     },
 
-    async claimAlerts(input: ClaimAlertsInput): Promise<PendingAlert[]> {
+    async claimAlerts(input) {
       const at = now()
       const wanted = new Set(input.notifiers)
       const claimed: PendingAlert[] = []
@@ -415,7 +367,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       return claimed
     },
 
-    async recordAlertOutcome(input: RecordAlertOutcomeInput): Promise<void> {
+    async recordAlertOutcome(input) {
       const alert = alertsById.get(input.alertId)
       if (!alert) return
       const at = now()
@@ -445,7 +397,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       }
     },
 
-    async listAlerts(input: ListAlertsInput): Promise<AlertRecord[]> {
+    async listAlerts(input) {
       const limit = input.limit ?? 50
       return alerts
         .filter((alert) => alert.jobName === input.jobName)
@@ -454,13 +406,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
         .map(toAlertRecord)
     },
 
-    async listRuns(jobName: string, listOptions: ListRunsOptions = {}): Promise<RunRecord[]> {
-      const limit = listOptions.limit ?? 50
-      const runs = jobs.get(jobName)?.runs ?? []
+    async listRuns(input) {
+      const limit = input.limit ?? 50
+      const runs = jobs.get(input.jobName)?.runs ?? []
       return runs.slice(-limit).reverse().map(toRecord)
     },
 
-    async getJob(input: GetJobInput): Promise<JobRecord | null> {
+    async getJob(input) {
       const state = jobs.get(input.jobName)
       if (!state) return null
       return {
@@ -473,7 +425,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
       }
     },
 
-    async muteJob(input: MuteJobInput): Promise<void> {
+    async muteJob(input) {
       checkJobName(input.jobName)
       jobState(input.jobName).mutedUntil = input.until === null ? null : new Date(input.until)
     },
@@ -533,10 +485,6 @@ function toAlertRecord(alert: MemoryAlert): AlertRecord {
     expires_at: alert.expiresAt.toISOString(),
     notifiers: alert.notifiers.map((state) => ({ ...state })),
   }
-}
-
-export function abandonedMessage(leaseExpiredAt: Date): string {
-  return `Run abandoned: its lease expired at ${leaseExpiredAt.toISOString()} without a heartbeat (the process likely crashed or stalled)`
 }
 
 function toRecord(run: MemoryRun): RunRecord {

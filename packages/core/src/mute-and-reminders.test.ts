@@ -71,7 +71,7 @@ describe('mute', () => {
     expect(notifier.events).toEqual([])
     const [alert] = await store.listAlerts({ jobName })
     expect(alert).toMatchObject({ status: 'muted', event_type: 'consecutive_failures' })
-    const [run] = await store.listRuns(jobName)
+    const [run] = await store.listRuns({ jobName })
     expect(run?.deliveries).toEqual([
       expect.objectContaining({ notifier: 'recording', event_type: 'consecutive_failures', status: 'muted' }),
     ])

@@ -4,6 +4,12 @@ import type { JsonObject } from './json.js'
 /**
  * The two ports of cronwarden. Stores make each lifecycle step atomic in one round trip;
  * notifiers deliver one event to one channel. Policy (when to alert) stays in core.
+ *
+ * One shape rule for every method: each takes one input object. Times follow the object's
+ * kind: what a caller builds and core computes with (inputs, `StreakTransition`,
+ * `PendingAlert`: camelCase) carries `Date`; what is read out to show or send (records,
+ * events: snake_case, the execution log's column names) carries ISO 8601 strings, the form
+ * it keeps as JSON on a wire, in a log line or in `--json` output.
  */
 
 /**
@@ -464,8 +470,10 @@ export interface ListAlertsInput {
   limit?: number
 }
 
-/** How many rows `listRuns` returns. */
-export interface ListRunsOptions {
+/** Which runs `listRuns` returns. */
+export interface ListRunsInput {
+  /** The job whose runs are listed. */
+  jobName: string
   /** At most this many rows, newest first. Default 50. */
   limit?: number
 }
@@ -511,7 +519,7 @@ export interface ExecutionLogStore {
   /** The newest alert entries of one job first, with each notifier's state. */
   listAlerts(input: ListAlertsInput): Promise<AlertRecord[]>
   /** The newest runs of one job first; an unknown job has none. */
-  listRuns(jobName: string, options?: ListRunsOptions): Promise<RunRecord[]>
+  listRuns(input: ListRunsInput): Promise<RunRecord[]>
   /** One job's streak, last run and mute; null for a job the store has never seen. */
   getJob(input: GetJobInput): Promise<JobRecord | null>
   /** Mutes a job's alerts until a time, or unmutes it (`until: null`). */

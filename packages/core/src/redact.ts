@@ -24,12 +24,8 @@ export function createRedactor(secrets: readonly string[], label = '[redacted]')
 }
 
 function urlForms(value: string): string[] {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return []
-  }
+  if (!URL.canParse(value)) return []
+  const url = new URL(value)
   const path = `${url.pathname}${url.search}`
   return path.length > 1 ? [url.href, path] : [url.href]
 }

@@ -9,7 +9,7 @@ const never = () => new Promise<never>(() => {})
 describe('withStoreTimeout', () => {
   it('passes results and rejections through unchanged', async () => {
     const store = withStoreTimeout(createMemoryStore(), 1_000)
-    await expect(store.listRuns('job')).resolves.toEqual([])
+    await expect(store.listRuns({ jobName: 'job' })).resolves.toEqual([])
     await expect(
       store.beginRun({ jobName: 'a\u0000', runId: 'r', leaseMs: 1_000, exclusive: true, host: null, alert: null }),
     ).rejects.toThrow(/jobName/)

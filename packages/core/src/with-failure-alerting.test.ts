@@ -57,7 +57,7 @@ describe('withFailureAlerting', () => {
     expect(notifier.events).toHaveLength(1)
 
     await expect(run()).resolves.toBe('ok 5')
-    const [successRow] = await store.listRuns(jobName)
+    const [successRow] = await store.listRuns({ jobName })
     expect(successRow).toMatchObject({ status: 'succeeded', consecutive_failure_count: 0 })
 
     await expect(run()).rejects.toThrow()
@@ -81,10 +81,10 @@ describe('withFailureAlerting', () => {
     const { notifier, wrap, store } = setup()
     const run = wrap(scripted(['ok', 'fail', 'fail']))
     await run()
-    const [success] = await store.listRuns(jobName)
+    const [success] = await store.listRuns({ jobName })
     await expect(run()).rejects.toThrow()
     await expect(run()).rejects.toThrow()
-    const rows = await store.listRuns(jobName)
+    const rows = await store.listRuns({ jobName })
     const event = notifier.events[0]
     expect(alertEventSchema.parse(event)).toEqual(event)
     expect(event).toEqual({
@@ -133,7 +133,7 @@ describe('withFailureAlerting', () => {
     const value = { code: 42 }
     const thrown = await wrap(() => Promise.reject(value))().catch((caught: unknown) => caught)
     expect(thrown).toBe(value)
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(row?.error_message).toBe('Non-Error thrown: {"code":42}')
   })
 
@@ -144,7 +144,7 @@ describe('withFailureAlerting', () => {
       seen = { runId: ctx.runId, jobName: ctx.jobName, startedAt: ctx.startedAt, aborted: ctx.signal.aborted }
       ctx.setSummary({ due: 10, sent: 9, failed: 1 })
     })()
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(seen).toEqual({
       runId: row?.run_id,
       jobName,
@@ -179,7 +179,7 @@ describe('withFailureAlerting', () => {
       await expect(run()).rejects.toThrow('send failed on call 2')
       expect(broken.events).toHaveLength(1)
       expect(healthy.events).toHaveLength(1)
-      const [row] = await store.listRuns(jobName)
+      const [row] = await store.listRuns({ jobName })
       expect(row?.status).toBe('failed')
       expect(row?.deliveries.map((d) => [d.notifier, d.status, d.error_message])).toEqual([
         ['broken', 'failed', 'webhook 500'],
@@ -230,7 +230,7 @@ describe('withFailureAlerting', () => {
       expect(settled).toBe(jobError)
       expect(signal?.aborted).toBe(true)
       expect(signal?.reason).toBeInstanceOf(NotifyTimeoutError)
-      const [row] = await store.listRuns(jobName)
+      const [row] = await store.listRuns({ jobName })
       expect(row).toMatchObject({ status: 'failed' })
       expect(row?.deliveries[0]).toMatchObject({ notifier: 'hanging', status: 'timed_out', duration_ms: 5_000 })
     })
@@ -255,7 +255,7 @@ describe('withFailureAlerting', () => {
     expect(notifier.events).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(1)
     expect(notifier.events).toHaveLength(1)
-    const [running] = await store.listRuns(jobName)
+    const [running] = await store.listRuns({ jobName })
     expect(running?.status).toBe('running')
     expect(notifier.events[0]).toMatchObject({
       type: 'long_running',
@@ -268,7 +268,7 @@ describe('withFailureAlerting', () => {
     expect(notifier.events).toHaveLength(1)
     gate.resolve()
     await call
-    const [row] = await store.listRuns(jobName)
+    const [row] = await store.listRuns({ jobName })
     expect(row?.status).toBe('succeeded')
     expect(row?.deliveries.map((d) => d.event_type)).toEqual(['long_running'])
   })
@@ -293,7 +293,7 @@ describe('withFailureAlerting', () => {
       const first = run()
       const second = await run().catch((error: unknown) => error)
       expect(second).toBeInstanceOf(RunSkippedError)
-      const [skippedRow, holderRow] = await store.listRuns(jobName)
+      const [skippedRow, holderRow] = await store.listRuns({ jobName })
       expect(second).toMatchObject({ holderRunId: holderRow?.run_id, runId: skippedRow?.run_id, jobName })
       expect(skippedRow).toMatchObject({ status: 'skipped', holder_run_id: holderRow?.run_id })
       gate.resolve()
@@ -320,7 +320,7 @@ describe('withFailureAlerting', () => {
       await expect(run()).rejects.toBeInstanceOf(RunSkippedError)
       clock = new Date(clock.getTime() + 60_000)
       await expect(run()).rejects.toThrow('send failed on call 1')
-      const rows = await store.listRuns(jobName)
+      const rows = await store.listRuns({ jobName })
       expect(rows.map((row) => [row.status, row.consecutive_failure_count])).toEqual([
         ['failed', 2],
         ['skipped', null],
@@ -368,7 +368,7 @@ describe('withFailureAlerting', () => {
           error_message: expect.stringMatching(/^Run abandoned: its lease expired/),
         }),
       ])
-      const rows = await store.listRuns(jobName)
+      const rows = await store.listRuns({ jobName })
       expect(rows[1]?.deliveries).toHaveLength(1)
     })
 
@@ -417,7 +417,7 @@ describe('withFailureAlerting', () => {
       })
       const results = await Promise.allSettled(Array.from({ length: 100 }, () => run()))
       expect(results.every((result) => result.status === 'rejected')).toBe(true)
-      const rows = await store.listRuns(jobName, { limit: 200 })
+      const rows = await store.listRuns({ jobName, limit: 200 })
       expect(rows).toHaveLength(100)
       expect(rows.map((row) => row.consecutive_failure_count).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
         Array.from({ length: 100 }, (_, index) => index + 1),
@@ -434,7 +434,7 @@ describe('withFailureAlerting', () => {
       await run()
       await run()
       expect(notifier.events.map((event) => event.type)).toEqual(['consecutive_failures', 'recovered'])
-      const rows = await store.listRuns(jobName)
+      const rows = await store.listRuns({ jobName })
       expect(notifier.events[1]).toEqual({
         type: 'recovered',
         job_name: jobName,

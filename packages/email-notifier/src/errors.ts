@@ -44,9 +44,7 @@ export interface EmailNotifierErrorDetails {
 export class EmailNotifierError extends CronwardenError {
   override name = 'EmailNotifierError'
   /** Always `ERR_CRONWARDEN_EMAIL_NOTIFIER`. */
-  override get errorCode(): 'ERR_CRONWARDEN_EMAIL_NOTIFIER' {
-    return 'ERR_CRONWARDEN_EMAIL_NOTIFIER'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_EMAIL_NOTIFIER'
   /** The notifier whose send failed: its `name` option (default `email`). */
   readonly notifierName: string
   /** Where the send failed (`auth`, `recipients`, `greeting`, `timeout`, ...): what to check first. */
@@ -83,9 +81,7 @@ export class SmtpError extends CronwardenError {
   /** Always `SmtpError`. It is only ever found as the `cause` of an `EmailNotifierError`. */
   override name = 'SmtpError'
   /** Always `ERR_CRONWARDEN_SMTP`. */
-  override get errorCode(): 'ERR_CRONWARDEN_SMTP' {
-    return 'ERR_CRONWARDEN_SMTP'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_SMTP'
   /** nodemailer's code (`EAUTH`, `ECONNECTION`, ...); null when the transport's error had none. */
   readonly code: string | null
   /** The SMTP reply code (535, 550, ...); null when the server sent none. */

@@ -1,8 +1,10 @@
 import type { AlertEvent } from '@cronwarden/core'
 import { describe, expect, it } from 'vitest'
-import { failure, longRun, missedRun, recovery, stillFailing } from '../test/support/events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { formatEmail } from './format-email.js'
 import { incidentMessageId } from './thread-ids.js'
+
+const [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 const domain = { messageIdDomain: 'example.org' }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
@@ -10,37 +12,40 @@ const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/
 
 describe('formatEmail', () => {
   it('says in the subject which job failed and how many times in a row', () => {
-    expect(formatEmail(failure).subject).toBe('assignment-follow-up-reminders failed 2 times in a row')
+    expect(formatEmail(failuresEvent).subject).toBe('assignment-reminders failed 2 times in a row')
   })
 
   it('puts the error, failure count, last success, run id, start time and duration in the text body', () => {
-    const { text } = formatEmail(failure)
-    expect(text).toContain('push service answered 503 Service Unavailable')
+    const { text } = formatEmail(failuresEvent)
+    expect(text).toContain('connect ECONNREFUSED 10.0.0.5:5432')
     expect(text).toMatch(/Failures in a row: +2\n/)
-    expect(text).toMatch(/Last success: +2026-01-03 06:00:38 UTC\n/)
-    expect(text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
-    expect(text).toMatch(/Run id: +5b0f8a52-3f1e-4a4f-9d8e-2f3c1b7a9e10\n/)
-    expect(text).toMatch(/Started at: +2026-01-05 06:00:00 UTC\n/)
-    expect(text).toMatch(/Duration: +41.3 s\n/)
+    expect(text).toMatch(/Last success: +2026-11-26 03:00:04 UTC\n/)
+    expect(text).toMatch(/Failing since: +2026-11-27 03:00:00 UTC\n/)
+    expect(text).toMatch(/Run id: +run-2\n/)
+    expect(text).toMatch(/Started at: +2026-11-28 03:00:00 UTC\n/)
+    expect(text).toMatch(/Duration: +5.0 s\n/)
   })
 
   it('carries the same facts in the HTML body', () => {
-    const { html } = formatEmail(failure)
-    expect(html).toContain('push service answered 503 Service Unavailable')
+    const { html } = formatEmail(failuresEvent)
+    expect(html).toContain('connect ECONNREFUSED 10.0.0.5:5432')
     expect(html).toContain(
       '<th align="left" style="padding:4px 16px 4px 0;font-weight:600;vertical-align:top">Last success</th>',
     )
-    expect(html).toContain('2026-01-03 06:00:38 UTC')
-    expect(html).toContain('5b0f8a52-3f1e-4a4f-9d8e-2f3c1b7a9e10')
-    expect(html).toContain('41.3 s')
+    expect(html).toContain('2026-11-26 03:00:04 UTC')
+    expect(html).toContain('run-2')
+    expect(html).toContain('5.0 s')
   })
 
   it('says "never" when the job has not succeeded yet', () => {
-    expect(formatEmail({ ...failure, last_success_at: null }).text).toMatch(/Last success: +never\n/)
+    expect(formatEmail({ ...failuresEvent, last_success_at: null }).text).toMatch(/Last success: +never\n/)
   })
 
   it('escapes markup in the error message, so it renders as text in the HTML body', () => {
-    const hostile = { ...failure, error_message: '<script>alert("x")</script><img src=x onerror=1> & <b>bold</b>' }
+    const hostile = {
+      ...failuresEvent,
+      error_message: '<script>alert("x")</script><img src=x onerror=1> & <b>bold</b>',
+    }
     const { html, text } = formatEmail(hostile)
     expect(html).not.toContain('<script>')
     expect(html).not.toContain('<img')
@@ -52,89 +57,89 @@ describe('formatEmail', () => {
   })
 
   it('escapes markup in the job name too', () => {
-    const { html } = formatEmail({ ...failure, job_name: '<i>reminders</i>' })
+    const { html } = formatEmail({ ...failuresEvent, job_name: '<i>reminders</i>' })
     expect(html).not.toContain('<i>')
     expect(html).toContain('&lt;i&gt;reminders&lt;/i&gt;')
   })
 
   it('cuts a huge error message and says how much was left out', () => {
-    const { text, html } = formatEmail({ ...failure, error_message: 'x'.repeat(25_000) })
+    const { text, html } = formatEmail({ ...failuresEvent, error_message: 'x'.repeat(25_000) })
     expect(text).toContain('… (15000 more characters in the execution log)')
     expect(text.length).toBeLessThan(11_000)
     expect(html).toContain('… (15000 more characters in the execution log)')
   })
 
   it('describes a long run with how long it has run and its limit', () => {
-    const email = formatEmail(longRun)
-    expect(email.subject).toBe('assignment-follow-up-reminders is still running after 30 min')
+    const email = formatEmail(longRunningEvent)
+    expect(email.subject).toBe('assignment-reminders is still running after 30 min')
     expect(email.text).toMatch(/Running for: +30 min\n/)
     expect(email.text).toMatch(/Limit: +30 min\n/)
-    expect(email.text).toMatch(/Started at: +2026-01-07 06:00:00 UTC\n/)
-    expect(email.text).toContain(longRun.run_id)
+    expect(email.text).toMatch(/Started at: +2026-11-28 03:00:00 UTC\n/)
+    expect(email.text).toContain(longRunningEvent.run_id)
   })
 
   it('describes a recovery with the streak length and how long the job was down', () => {
-    const email = formatEmail(recovery)
-    expect(email.subject).toBe('assignment-follow-up-reminders recovered after 3 failures')
-    expect(email.text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
-    expect(email.text).toMatch(/Succeeded at: +2026-01-06 06:00:12 UTC\n/)
+    const email = formatEmail(recoveredEvent)
+    expect(email.subject).toBe('assignment-reminders recovered after 3 failures')
+    expect(email.text).toMatch(/Failing since: +2026-11-27 03:00:00 UTC\n/)
+    expect(email.text).toMatch(/Succeeded at: +2026-11-29 03:00:03 UTC\n/)
     expect(email.text).toMatch(/Down for: +2 d\n/)
   })
 
   it('describes a missed run with its schedule, the last run and the streak it completed', () => {
-    const email = formatEmail(missedRun)
-    expect(email.subject).toBe('assignment-follow-up-reminders did not run at 2026-01-08 06:00:00 UTC')
-    expect(email.text).toContain('That makes 2 failures in a row (alert threshold: 2).')
-    expect(email.text).toMatch(/Schedule: +0 6 \* \* \* \(UTC\)\n/)
-    expect(email.text).toMatch(/Failures in a row: +2\n/)
-    expect(email.text).toMatch(/Failing since: +2026-01-07 06:00:00 UTC\n/)
-    expect(email.text).toMatch(/Last run: +2026-01-07 06:00:00 UTC\n/)
+    const email = formatEmail(missedRunEvent)
+    expect(email.subject).toBe('assignment-reminders did not run at 2026-11-30 03:00:00 UTC')
+    expect(email.text).toContain('That makes 1 failure in a row (alert threshold: 1).')
+    expect(email.text).toMatch(/Schedule: +0 3 \* \* \* \(Europe\/Paris\)\n/)
+    expect(email.text).toMatch(/Failures in a row: +1\n/)
+    expect(email.text).toMatch(/Failing since: +2026-11-30 03:00:00 UTC\n/)
+    expect(email.text).toMatch(/Last run: +2026-11-29 03:00:00 UTC\n/)
   })
 
   it('describes a still_failing reminder: the count, since when, for how long, and the latest error', () => {
-    const email = formatEmail(stillFailing)
-    expect(email.subject).toBe('Still failing: assignment-follow-up-reminders (3 failures in a row)')
+    const email = formatEmail(stillFailingEvent)
+    expect(email.subject).toBe('Still failing: assignment-reminders (3 failures in a row)')
     expect(email.text).toContain(
-      'The job "assignment-follow-up-reminders" is still failing: 3 failures in a row since 2026-01-04 06:00:00 UTC, down for 1 d 12 h.',
+      'The job "assignment-reminders" is still failing: 3 failures in a row since 2026-11-27 03:00:00 UTC, down for 1 d 12 h.',
     )
-    expect(email.text).toContain('Error:\npush service answered 503 Service Unavailable\n')
+    expect(email.text).toContain('Error:\nconnect ECONNREFUSED 10.0.0.5:5432\n')
     expect(email.text).toMatch(/Failures in a row: +3 \(alert threshold 2\)\n/)
-    expect(email.text).toMatch(/Failing since: +2026-01-04 06:00:00 UTC\n/)
+    expect(email.text).toMatch(/Failing since: +2026-11-27 03:00:00 UTC\n/)
     expect(email.text).toMatch(/Down for: +1 d 12 h\n/)
     expect(email.text).toContain('at most one every 6 h')
     expect(email.headers['X-Cronwarden-Event']).toBe('still_failing')
   })
 
   it('escapes markup in the latest error of a reminder', () => {
-    const { html } = formatEmail({ ...stillFailing, error_message: '<img src=x onerror=1> & <b>x</b>' })
+    const { html } = formatEmail({ ...stillFailingEvent, error_message: '<img src=x onerror=1> & <b>x</b>' })
     expect(html).not.toContain('<img')
     expect(html).toContain('&lt;img src=x onerror=1&gt; &amp; &lt;b&gt;x&lt;/b&gt;')
   })
 
   it('puts the subject prefix before the subject', () => {
-    expect(formatEmail(failure, { subjectPrefix: '[cron]' }).subject).toBe(
-      '[cron] assignment-follow-up-reminders failed 2 times in a row',
+    expect(formatEmail(failuresEvent, { subjectPrefix: '[cron]' }).subject).toBe(
+      '[cron] assignment-reminders failed 2 times in a row',
     )
   })
 
   it('names the job, run and event in custom headers and asks auto-responders to stay quiet', () => {
-    expect(formatEmail(failure, domain).headers).toMatchObject({
+    expect(formatEmail(failuresEvent, domain).headers).toMatchObject({
       'X-Cronwarden-Event': 'consecutive_failures',
-      'X-Cronwarden-Job': 'assignment-follow-up-reminders',
-      'X-Cronwarden-Run-Id': failure.run_id,
+      'X-Cronwarden-Job': 'assignment-reminders',
+      'X-Cronwarden-Run-Id': failuresEvent.run_id,
       'Auto-Submitted': 'auto-generated',
     })
   })
 
   it('keeps line breaks in a job name out of the subject and headers', () => {
-    const email = formatEmail({ ...failure, job_name: 'reminders\r\nBcc: victim@example.net' })
+    const email = formatEmail({ ...failuresEvent, job_name: 'reminders\r\nBcc: victim@example.net' })
     expect(email.subject).toBe('reminders Bcc: victim@example.net failed 2 times in a row')
     for (const value of Object.values(email.headers)) expect(value).not.toMatch(/[\r\n]/)
   })
 
   it('neutralises bidirectional controls and lone surrogates in the subject, both bodies and the headers', () => {
     const email = formatEmail({
-      ...failure,
+      ...failuresEvent,
       job_name: 'invoices\u202Efdp.exe\uDC00',
       run_id: 'run-\u2066x\u2069',
       error_message: 'half an emoji \uD83D and \u200Fmarks\u061C',
@@ -154,11 +159,11 @@ describe('formatEmail', () => {
   })
 
   it('keeps a line separator in a job name out of the subject', () => {
-    expect(formatEmail({ ...failure, job_name: 'a\u2028b\u0085c' }).subject).toBe('a b c failed 2 times in a row')
+    expect(formatEmail({ ...failuresEvent, job_name: 'a\u2028b\u0085c' }).subject).toBe('a b c failed 2 times in a row')
   })
 
   it('never cuts a character in half when shortening the subject or the error', () => {
-    const email = formatEmail({ ...failure, job_name: '🚀'.repeat(600), error_message: `x${'🚀'.repeat(6_000)}` })
+    const email = formatEmail({ ...failuresEvent, job_name: '🚀'.repeat(600), error_message: `x${'🚀'.repeat(6_000)}` })
     for (const text of [email.subject, email.text, email.html]) {
       expect(text).not.toMatch(LONE_SURROGATE)
       expect(text).not.toContain('\uFFFD')
@@ -182,9 +187,9 @@ describe('formatEmail', () => {
 
 describe('formatEmail threading', () => {
   it('gives the first alert of a streak a Message-ID derived from the job and down_since alone', () => {
-    const first = formatEmail(failure, domain)
+    const first = formatEmail(failuresEvent, domain)
     const again = formatEmail(
-      { ...failure, run_id: 'another-process', occurred_at: '2026-01-05T07:00:00.000Z' },
+      { ...failuresEvent, run_id: 'another-process', occurred_at: '2026-01-05T07:00:00.000Z' },
       domain,
     )
     expect(first.headers['Message-ID']).toMatch(/^<incident\.[0-9a-f]{32}@example\.org>$/)
@@ -193,48 +198,53 @@ describe('formatEmail threading', () => {
   })
 
   it('threads the recovery under the failure alert of the same streak', () => {
-    const root = formatEmail(failure, domain).headers['Message-ID']
-    const reply = formatEmail(recovery, domain).headers
+    const root = formatEmail(failuresEvent, domain).headers['Message-ID']
+    const reply = formatEmail(recoveredEvent, domain).headers
     expect(reply['In-Reply-To']).toBe(root)
     expect(reply.References).toBe(root)
     expect(reply['Message-ID']).not.toBe(root)
-    expect(reply['X-Cronwarden-Incident']).toBe(formatEmail(failure, domain).headers['X-Cronwarden-Incident'])
+    expect(reply['X-Cronwarden-Incident']).toBe(formatEmail(failuresEvent, domain).headers['X-Cronwarden-Incident'])
   })
 
   it('keeps one incident when down_since is written with another offset', () => {
-    const offset = formatEmail({ ...recovery, down_since: '2026-01-04T07:00:00.101+01:00' }, domain)
-    expect(offset.headers['In-Reply-To']).toBe(formatEmail(failure, domain).headers['Message-ID'])
+    const offset = formatEmail({ ...recoveredEvent, down_since: '2026-11-27T04:00:00.000+01:00' }, domain)
+    expect(offset.headers['In-Reply-To']).toBe(formatEmail(failuresEvent, domain).headers['Message-ID'])
   })
 
   it('starts a new thread for a new streak of the same job', () => {
-    const next = formatEmail({ ...failure, down_since: '2026-01-09T06:00:00.000Z' }, domain)
-    expect(next.headers['Message-ID']).not.toBe(formatEmail(failure, domain).headers['Message-ID'])
+    const next = formatEmail({ ...failuresEvent, down_since: '2026-01-09T06:00:00.000Z' }, domain)
+    expect(next.headers['Message-ID']).not.toBe(formatEmail(failuresEvent, domain).headers['Message-ID'])
   })
 
   it('threads a still_failing reminder under the alert of its incident, as a recovery is', () => {
-    const root = formatEmail(failure, domain).headers
-    const reminder = formatEmail(stillFailing, domain).headers
+    const root = formatEmail(failuresEvent, domain).headers
+    const reminder = formatEmail(stillFailingEvent, domain).headers
     expect(reminder['In-Reply-To']).toBe(root['Message-ID'])
     expect(reminder.References).toBe(root['Message-ID'])
     expect(reminder['X-Cronwarden-Incident']).toBe(root['X-Cronwarden-Incident'])
     expect(reminder['Message-ID']).not.toBe(root['Message-ID'])
-    expect(reminder['Message-ID']).not.toBe(formatEmail(recovery, domain).headers['Message-ID'])
+    expect(reminder['Message-ID']).not.toBe(formatEmail(recoveredEvent, domain).headers['Message-ID'])
     // Each reminder is a message of its own; a redelivered one keeps its id.
-    const next = formatEmail({ ...stillFailing, run_id: 'later-run', consecutive_failure_count: 5 }, domain).headers
+    const next = formatEmail(
+      { ...stillFailingEvent, run_id: 'later-run', consecutive_failure_count: 5 },
+      domain,
+    ).headers
     expect(next['Message-ID']).not.toBe(reminder['Message-ID'])
-    expect(formatEmail(stillFailing, domain).headers['Message-ID']).toBe(reminder['Message-ID'])
+    expect(formatEmail(stillFailingEvent, domain).headers['Message-ID']).toBe(reminder['Message-ID'])
   })
 
   it('makes a missed run that alerts the root of its incident, even when the streak began with a failed run', () => {
-    const alert = formatEmail(missedRun, domain).headers
+    const alert = formatEmail(missedRunEvent, domain).headers
     expect(alert['In-Reply-To']).toBeUndefined()
-    expect(alert['Message-ID']).toBe(incidentMessageId(missedRun.job_name, missedRun.down_since, 'example.org'))
-    const reminder = formatEmail({ ...stillFailing, down_since: missedRun.down_since }, domain).headers
+    expect(alert['Message-ID']).toBe(
+      incidentMessageId(missedRunEvent.job_name, missedRunEvent.down_since, 'example.org'),
+    )
+    const reminder = formatEmail({ ...stillFailingEvent, down_since: missedRunEvent.down_since }, domain).headers
     expect(reminder['In-Reply-To']).toBe(alert['Message-ID'])
   })
 
   it('sends a long run on its own, outside any thread', () => {
-    const headers = formatEmail(longRun, domain).headers
+    const headers = formatEmail(longRunningEvent, domain).headers
     expect(headers['In-Reply-To']).toBeUndefined()
     expect(headers['X-Cronwarden-Incident']).toBeUndefined()
     expect(headers['Message-ID']).toMatch(/@example\.org>$/)

@@ -1,12 +1,5 @@
-import type {
-  AlertEvent,
-  ConsecutiveFailuresEvent,
-  LongRunningEvent,
-  MissedRunEvent,
-  RecoveredEvent,
-  StillFailingEvent,
-} from '@cronwarden/core'
-import { codePointPrefix, counted, displayText, formatDuration, utcTime } from '@cronwarden/core/plugin'
+import type { AlertEvent, AlertEventOf } from '@cronwarden/core'
+import { byEventType, codePointPrefix, counted, displayText, formatDuration, utcTime } from '@cronwarden/core/plugin'
 import { headerText } from './format-values.js'
 import { escapeHtml } from './html.js'
 import { replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
@@ -81,29 +74,20 @@ export function formatEmail(event: AlertEvent, options: FormatEmailOptions = {})
   }
 }
 
-function describeEvent(event: AlertEvent, domain: string): EmailContent {
-  if (typeof event !== 'object' || event === null) return describeUnknown(event, domain)
-  switch (event.type) {
-    case 'consecutive_failures':
-      return describeFailures(event, domain)
-    case 'long_running':
-      return describeLongRun(event, domain)
-    case 'recovered':
-      return describeRecovery(event, domain)
-    case 'missed_run':
-      return describeMissedRun(event, domain)
-    case 'still_failing':
-      return describeStillFailing(event, domain)
-    default: {
-      // Compile time: a new event type in core must be handled here. Run time: events are
-      // data from a wire or a table, so a newer sender's type still gets a readable email.
-      const unknownEvent: never = event
-      return describeUnknown(unknownEvent, domain)
-    }
-  }
-}
+// Compile time: a new event type in core must be handled here. Run time: events are data from
+// a wire or a table, so a newer sender's type still gets a readable email.
+const describeEvent = byEventType<EmailContent, [domain: string]>(
+  {
+    consecutive_failures: describeFailures,
+    long_running: describeLongRun,
+    recovered: describeRecovery,
+    missed_run: describeMissedRun,
+    still_failing: describeStillFailing,
+  },
+  describeUnknown,
+)
 
-function describeFailures(event: ConsecutiveFailuresEvent, domain: string): EmailContent {
+function describeFailures(event: AlertEventOf<'consecutive_failures'>, domain: string): EmailContent {
   const job = event.job_name
   return {
     subject: `${job} failed ${event.consecutive_failure_count} times in a row`,
@@ -124,7 +108,7 @@ function describeFailures(event: ConsecutiveFailuresEvent, domain: string): Emai
   }
 }
 
-function describeLongRun(event: LongRunningEvent, domain: string): EmailContent {
+function describeLongRun(event: AlertEventOf<'long_running'>, domain: string): EmailContent {
   const job = event.job_name
   return {
     subject: `${job} is still running after ${formatDuration(event.running_for_ms)}`,
@@ -144,7 +128,7 @@ function describeLongRun(event: LongRunningEvent, domain: string): EmailContent 
   }
 }
 
-function describeRecovery(event: RecoveredEvent, domain: string): EmailContent {
+function describeRecovery(event: AlertEventOf<'recovered'>, domain: string): EmailContent {
   const job = event.job_name
   const downFor = Date.parse(event.last_success_at) - Date.parse(event.down_since)
   return {
@@ -165,7 +149,7 @@ function describeRecovery(event: RecoveredEvent, domain: string): EmailContent {
   }
 }
 
-function describeMissedRun(event: MissedRunEvent, domain: string): EmailContent {
+function describeMissedRun(event: AlertEventOf<'missed_run'>, domain: string): EmailContent {
   const job = event.job_name
   const streak = counted(event.consecutive_failure_count, 'failure')
   return {
@@ -191,7 +175,7 @@ function describeMissedRun(event: MissedRunEvent, domain: string): EmailContent 
   }
 }
 
-function describeStillFailing(event: StillFailingEvent, domain: string): EmailContent {
+function describeStillFailing(event: AlertEventOf<'still_failing'>, domain: string): EmailContent {
   const job = event.job_name
   const streak = counted(event.consecutive_failure_count, 'failure')
   return {

@@ -45,7 +45,7 @@ describe('withFailureAlerting with the email notifier', () => {
     expect(recovery?.subject).toBe('assignment-follow-up-reminders recovered after 3 failures')
     expect(recovery?.inReplyTo).toBe(alert?.messageId)
 
-    const runs = await store.listRuns('assignment-follow-up-reminders')
+    const runs = await store.listRuns({ jobName: 'assignment-follow-up-reminders' })
     const deliveries = runs.flatMap((row) => row.deliveries)
     expect(deliveries.map(({ notifier, event_type, status }) => ({ notifier, event_type, status }))).toEqual([
       { notifier: 'email', event_type: 'recovered', status: 'delivered' },
@@ -73,7 +73,7 @@ describe('withFailureAlerting with the email notifier', () => {
     )
 
     await expect(run()).rejects.toBe(jobError)
-    const [row] = await store.listRuns('nightly-export')
+    const [row] = await store.listRuns({ jobName: 'nightly-export' })
     expect(row?.status).toBe('failed')
     expect(row?.deliveries).toHaveLength(1)
     expect(row?.deliveries[0]?.status).toBe('failed')

@@ -2,9 +2,11 @@ import { inspect } from 'node:util'
 import { createEmailNotifier } from '@cronwarden/email-notifier'
 import { createTransport } from 'nodemailer'
 import { afterEach, describe, expect, it } from 'vitest'
-import { failure, longRun, missedRun, recovery, stillFailing } from './support/events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { notify, rejection } from './support/notify.js'
 import { closedPort, type SmtpSink, startSilentServer, startSmtpSink } from './support/smtp-sink.js'
+
+const [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 const from = 'cron alerts <alerts@example.org>'
 const credentials = { user: 'alerts@example.org', pass: 'pa55:w/rd-8f3k2q' }
@@ -23,30 +25,30 @@ async function sink(options?: Parameters<typeof startSmtpSink>[0]): Promise<Smtp
 describe('createEmailNotifier against a real SMTP server', () => {
   it('delivers a failure alert: envelope, subject, both bodies and the custom headers', async () => {
     const server = await sink()
-    await notify({ transport: server.url(), from, to: 'ops@example.org' }, failure)
+    await notify({ transport: server.url(), from, to: 'ops@example.org' }, failuresEvent)
 
     expect(server.received).toHaveLength(1)
     const [mail] = server.received
     expect(mail?.from).toBe('alerts@example.org')
     expect(mail?.recipients).toEqual(['ops@example.org'])
     const parsed = mail?.parsed
-    expect(parsed?.subject).toBe('assignment-follow-up-reminders failed 2 times in a row')
+    expect(parsed?.subject).toBe('assignment-reminders failed 2 times in a row')
     expect(parsed?.from?.value).toEqual([{ name: 'cron alerts', address: 'alerts@example.org' }])
-    expect(parsed?.text).toContain('push service answered 503 Service Unavailable')
-    expect(parsed?.text).toMatch(/Last success: +2026-01-03 06:00:38 UTC/)
+    expect(parsed?.text).toContain('connect ECONNREFUSED 10.0.0.5:5432')
+    expect(parsed?.text).toMatch(/Last success: +2026-11-26 03:00:04 UTC/)
     expect(parsed?.html).toContain('<td style="padding:4px 0;vertical-align:top">2</td>')
     expect(parsed?.messageId).toMatch(/^<incident\.[0-9a-f]{32}@example\.org>$/)
-    expect(parsed?.headers.get('x-cronwarden-job')).toBe('assignment-follow-up-reminders')
-    expect(parsed?.headers.get('x-cronwarden-run-id')).toBe(failure.run_id)
+    expect(parsed?.headers.get('x-cronwarden-job')).toBe('assignment-reminders')
+    expect(parsed?.headers.get('x-cronwarden-run-id')).toBe(failuresEvent.run_id)
     expect(parsed?.headers.get('x-cronwarden-event')).toBe('consecutive_failures')
     expect(parsed?.headers.get('auto-submitted')).toBe('auto-generated')
   })
 
   it.each([
-    ['long_running', longRun, 'assignment-follow-up-reminders is still running after 30 min'],
-    ['recovered', recovery, 'assignment-follow-up-reminders recovered after 3 failures'],
-    ['missed_run', missedRun, 'assignment-follow-up-reminders did not run at 2026-01-08 06:00:00 UTC'],
-    ['still_failing', stillFailing, 'Still failing: assignment-follow-up-reminders (3 failures in a row)'],
+    ['long_running', longRunningEvent, 'assignment-reminders is still running after 30 min'],
+    ['recovered', recoveredEvent, 'assignment-reminders recovered after 3 failures'],
+    ['missed_run', missedRunEvent, 'assignment-reminders did not run at 2026-11-30 03:00:00 UTC'],
+    ['still_failing', stillFailingEvent, 'Still failing: assignment-reminders (3 failures in a row)'],
   ] as const)('delivers a %s email with its subject and both bodies', async (type, event, subject) => {
     const server = await sink()
     await notify({ transport: server.url(), from, to: 'ops@example.org' }, event)
@@ -60,8 +62,8 @@ describe('createEmailNotifier against a real SMTP server', () => {
   it('threads the recovery under the failure: In-Reply-To and References name the failure', async () => {
     const server = await sink()
     const options = { transport: server.url(), from, to: 'ops@example.org' }
-    await notify(options, failure)
-    await notify(options, recovery)
+    await notify(options, failuresEvent)
+    await notify(options, recoveredEvent)
     const [root, reply] = server.received.map((mail) => mail.parsed)
     expect(root?.inReplyTo).toBeUndefined()
     expect(reply?.inReplyTo).toBe(root?.messageId)
@@ -72,9 +74,9 @@ describe('createEmailNotifier against a real SMTP server', () => {
   it('threads a still_failing reminder under the failure alert of the same incident', async () => {
     const server = await sink()
     const options = { transport: server.url(), from, to: 'ops@example.org' }
-    await notify(options, failure)
-    await notify(options, stillFailing)
-    await notify(options, recovery)
+    await notify(options, failuresEvent)
+    await notify(options, stillFailingEvent)
+    await notify(options, recoveredEvent)
     const [root, reminder, recovered] = server.received.map((mail) => mail.parsed)
     expect(reminder?.inReplyTo).toBe(root?.messageId)
     expect(reminder?.references).toBe(root?.messageId)
@@ -84,7 +86,10 @@ describe('createEmailNotifier against a real SMTP server', () => {
 
   it('shows HTML in the error message as text in the HTML body', async () => {
     const server = await sink()
-    const hostile = { ...failure, error_message: '<script>alert(1)</script><a href="https://evil.example">login</a>' }
+    const hostile = {
+      ...failuresEvent,
+      error_message: '<script>alert(1)</script><a href="https://evil.example">login</a>',
+    }
     await notify({ transport: server.url(), from, to: 'ops@example.org' }, hostile)
     const html = server.received[0]?.parsed.html
     expect(html).not.toContain('<script>')
@@ -104,7 +109,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
         cc: 'audit@example.org',
         bcc: ['archive@example.org'],
       },
-      failure,
+      failuresEvent,
     )
     expect(server.received).toHaveLength(1)
     expect(server.received[0]?.recipients).toEqual([
@@ -126,16 +131,16 @@ describe('createEmailNotifier against a real SMTP server', () => {
         subjectPrefix: '[cron]',
         headers: { 'X-PM-Message-Stream': 'outbound' },
       },
-      failure,
+      failuresEvent,
     )
     const parsed = server.received[0]?.parsed
-    expect(parsed?.subject).toBe('[cron] assignment-follow-up-reminders failed 2 times in a row')
+    expect(parsed?.subject).toBe('[cron] assignment-reminders failed 2 times in a row')
     expect(parsed?.headers.get('x-pm-message-stream')).toBe('outbound')
   })
 
   it('authenticates with the credentials in the SMTP URL', async () => {
     const server = await sink({ auth: credentials })
-    await notify({ transport: server.url(credentials), from, to: 'ops@example.org' }, failure)
+    await notify({ transport: server.url(credentials), from, to: 'ops@example.org' }, failuresEvent)
     expect(server.received).toHaveLength(1)
   })
 
@@ -147,7 +152,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
         from,
         to: 'ops@example.org',
       },
-      failure,
+      failuresEvent,
     )
     expect(server.received).toHaveLength(1)
   })
@@ -156,7 +161,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
     const server = await sink({ auth: credentials })
     const wrong = { user: credentials.user, pass: 'wrong-Secret-93xk' }
     const url = server.url(wrong)
-    const error = await rejection(notify({ transport: url, from, to: 'ops@example.org' }, failure))
+    const error = await rejection(notify({ transport: url, from, to: 'ops@example.org' }, failuresEvent))
 
     expect(error.stage).toBe('auth')
     expect(error.code).toBe('EAUTH')
@@ -179,7 +184,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
 
   it('fails when the server requires AUTH and none is configured', async () => {
     const server = await sink({ auth: credentials })
-    const error = await rejection(notify({ transport: server.url(), from, to: 'ops@example.org' }, failure))
+    const error = await rejection(notify({ transport: server.url(), from, to: 'ops@example.org' }, failuresEvent))
     expect(error.stage).toBe('auth')
     expect(error.responseCode).toBe(530)
     expect(error.message).toMatch(/authentication required/i)
@@ -187,7 +192,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
 
   it('fails a recipient rejected with 550 at the recipients stage, naming it', async () => {
     const server = await sink({ rejectRecipients: ['gone@example.org'] })
-    const error = await rejection(notify({ transport: server.url(), from, to: 'gone@example.org' }, failure))
+    const error = await rejection(notify({ transport: server.url(), from, to: 'gone@example.org' }, failuresEvent))
     expect(error.stage).toBe('recipients')
     expect(error.code).toBe('EENVELOPE')
     expect(error.responseCode).toBe(550)
@@ -198,7 +203,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
   it('fails when one of several recipients is rejected, saying who got the alert', async () => {
     const server = await sink({ rejectRecipients: ['gone@example.org'] })
     const error = await rejection(
-      notify({ transport: server.url(), from, to: ['ops@example.org', 'gone@example.org'] }, failure),
+      notify({ transport: server.url(), from, to: ['ops@example.org', 'gone@example.org'] }, failuresEvent),
     )
     expect(error.stage).toBe('recipients')
     expect(error.rejectedRecipients).toEqual(['gone@example.org'])
@@ -211,7 +216,10 @@ describe('createEmailNotifier against a real SMTP server', () => {
     const silent = await startSilentServer()
     cleanups.push(silent.close)
     const error = await rejection(
-      notify({ transport: `smtp://127.0.0.1:${silent.port}`, from, to: 'ops@example.org', timeoutMs: 400 }, failure),
+      notify(
+        { transport: `smtp://127.0.0.1:${silent.port}`, from, to: 'ops@example.org', timeoutMs: 400 },
+        failuresEvent,
+      ),
     )
     expect(error.stage).toBe('greeting')
     expect(error.code).toBe('ETIMEDOUT')
@@ -223,7 +231,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
     const controller = new AbortController()
     const sending = notify(
       { transport: `smtp://127.0.0.1:${silent.port}`, from, to: 'ops@example.org', timeoutMs: 60_000 },
-      failure,
+      failuresEvent,
       controller.signal,
     )
     const socket = await silent.nextConnection()
@@ -238,7 +246,10 @@ describe('createEmailNotifier against a real SMTP server', () => {
 
   it('ends at timeoutMs when the transport function never settles', async () => {
     const error = await rejection(
-      notify({ transport: () => new Promise<string>(() => {}), from, to: 'ops@example.org', timeoutMs: 100 }, failure),
+      notify(
+        { transport: () => new Promise<string>(() => {}), from, to: 'ops@example.org', timeoutMs: 100 },
+        failuresEvent,
+      ),
     )
     expect(error.stage).toBe('timeout')
     expect(error.code).toBe('ETIMEDOUT')
@@ -247,14 +258,16 @@ describe('createEmailNotifier against a real SMTP server', () => {
 
   it('ends at timeoutMs when a transporter the caller built never settles', async () => {
     const hanging = { sendMail: () => new Promise<never>(() => {}) }
-    const error = await rejection(notify({ transport: hanging, from, to: 'ops@example.org', timeoutMs: 100 }, failure))
+    const error = await rejection(
+      notify({ transport: hanging, from, to: 'ops@example.org', timeoutMs: 100 }, failuresEvent),
+    )
     expect(error.stage).toBe('timeout')
   })
 
   it('fails a refused connection at the connect stage', async () => {
     const port = await closedPort()
     const error = await rejection(
-      notify({ transport: `smtp://127.0.0.1:${port}`, from, to: 'ops@example.org' }, failure),
+      notify({ transport: `smtp://127.0.0.1:${port}`, from, to: 'ops@example.org' }, failuresEvent),
     )
     expect(error.stage).toBe('connect')
     expect(error.message).toContain(`at 127.0.0.1:${port}`)
@@ -271,8 +284,8 @@ describe('createEmailNotifier against a real SMTP server', () => {
       from,
       to: 'ops@example.org',
     })
-    await notifier.notify(failure, { signal: new AbortController().signal })
-    await notifier.notify(recovery, { signal: new AbortController().signal })
+    await notifier.notify(failuresEvent, { signal: new AbortController().signal })
+    await notifier.notify(recoveredEvent, { signal: new AbortController().signal })
     expect(calls).toBe(2)
     expect(server.received).toHaveLength(2)
   })
@@ -287,7 +300,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
           from,
           to: 'ops@example.org',
         },
-        failure,
+        failuresEvent,
       ),
     )
     expect(error.stage).toBe('resolve-transport')
@@ -298,7 +311,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
     const error = await rejection(
       notify(
         { transport: async () => 'https://user:hunter2-secret@example.org', from, to: 'ops@example.org' },
-        failure,
+        failuresEvent,
       ),
     )
     expect(error.stage).toBe('resolve-transport')
@@ -308,7 +321,7 @@ describe('createEmailNotifier against a real SMTP server', () => {
   it('sends through a transporter the caller built', async () => {
     const server = await sink()
     const transporter = createTransport({ host: '127.0.0.1', port: server.port, secure: false, ignoreTLS: true })
-    await notify({ transport: transporter, from, to: 'ops@example.org' }, failure)
+    await notify({ transport: transporter, from, to: 'ops@example.org' }, failuresEvent)
     expect(server.received).toHaveLength(1)
     transporter.close()
   })

@@ -3,7 +3,7 @@ import { OptionsError } from '@cronwarden/core'
 import { hostileValues } from '@cronwarden/core/testing'
 import type { EmailNotifierOptions } from '@cronwarden/email-notifier'
 import { afterEach, describe, expect, it } from 'vitest'
-import { failure } from './support/events.js'
+import { failuresEvent } from '../../../test-support/sample-events.js'
 import { notify, rejection } from './support/notify.js'
 import { type SmtpSink, startSmtpSink } from './support/smtp-sink.js'
 
@@ -136,9 +136,9 @@ describe('event text in a delivered email', () => {
   it('arrives with bidirectional controls and lone surrogates as U+FFFD, in the subject and both bodies', async () => {
     server = await startSmtpSink()
     const event = {
-      ...failure,
+      ...failuresEvent,
       job_name: 'invoices\u202Efdp.exe',
-      run_id: `run-\u2066${failure.run_id}\u2069`,
+      run_id: `run-\u2066${failuresEvent.run_id}\u2069`,
       error_message: 'cut in half: \uD83D, then \u202Ereversed',
     }
     await notify({ transport: server.url(), from, to }, event)

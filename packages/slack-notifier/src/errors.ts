@@ -1,4 +1,4 @@
-import { CronwardenError } from '@cronwarden/core'
+import { ChannelError, type ChannelErrorDetails } from '@cronwarden/core/plugin'
 
 /**
  * Why a send failed:
@@ -18,47 +18,29 @@ export type SlackNotifierErrorCode =
   | 'webhook_url'
 
 /** What a `SlackNotifierError` is built from; the error's fields default from it. */
-export interface SlackNotifierErrorDetails {
-  /** Why the send failed; becomes `SlackNotifierError.code`. */
-  code: SlackNotifierErrorCode
-  /** The HTTP status Slack answered with; null when there was no answer. */
-  status?: number | null
+export interface SlackNotifierErrorDetails extends ChannelErrorDetails<SlackNotifierErrorCode> {
   /** Slack's error text from the response body (`invalid_blocks`, `no_service`, ...). */
   slackError?: string | null
-  /** How many requests were sent. Default 0. */
-  attempts?: number
-  /** The underlying error, already stripped of the webhook URL: it is kept as `cause` as is. */
-  cause?: unknown
 }
 
 /**
- * A Slack delivery that failed. Built only from the status, Slack's short error text and
- * errors stripped of the webhook URL: the URL is a secret and is never in the message,
- * the `cause` chain or the stack.
+ * A Slack delivery that failed: `code`, `status` (Slack's answer) and `attempts` as every
+ * channel has them. Built only from the status, Slack's short error text and errors stripped
+ * of the webhook URL: the URL is a secret and is never in the message, the `cause` chain or
+ * the stack.
  */
-export class SlackNotifierError extends CronwardenError {
+export class SlackNotifierError extends ChannelError<SlackNotifierErrorCode> {
   override name = 'SlackNotifierError'
   /** Always `ERR_CRONWARDEN_SLACK_NOTIFIER`. */
-  override get errorCode(): 'ERR_CRONWARDEN_SLACK_NOTIFIER' {
-    return 'ERR_CRONWARDEN_SLACK_NOTIFIER'
-  }
-  /** Why the send failed (`http_error`, `rate_limited`, `timeout`, ...); see `SlackNotifierErrorCode`. */
-  readonly code: SlackNotifierErrorCode
-  /** The HTTP status Slack answered with, for `http_error` and `rate_limited` (429); otherwise null. */
-  readonly status: number | null
+  declare readonly errorCode: 'ERR_CRONWARDEN_SLACK_NOTIFIER'
   /**
    * Slack's error text (`invalid_blocks`, `no_service`, ...) for `http_error`, at most 200
    * characters with any webhook URL redacted; null for other codes or an empty body.
    */
   readonly slackError: string | null
-  /** How many requests were sent; 0 when the send stopped before the first (e.g. `webhook_url`). */
-  readonly attempts: number
 
   constructor(message: string, details: SlackNotifierErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause })
-    this.code = details.code
-    this.status = details.status ?? null
+    super(message, details)
     this.slackError = details.slackError ?? null
-    this.attempts = details.attempts ?? 0
   }
 }

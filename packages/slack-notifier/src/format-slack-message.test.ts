@@ -1,17 +1,12 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  everyEvent,
-  failuresEvent,
-  longRunningEvent,
-  missedRunEvent,
-  recoveredEvent,
-  stillFailingEvent,
-} from '../test/events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { slackMessageSchema, visibleTexts } from '../test/slack-message-schema.js'
 import { formatSlackMessage } from './format-slack-message.js'
 import type { SectionBlock, SlackMessage } from './slack-message.js'
+
+const [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 const allEvents: readonly AlertEvent[] = everyEvent
 

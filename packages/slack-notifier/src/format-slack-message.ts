@@ -1,14 +1,8 @@
-import type {
-  AlertEvent,
-  ConsecutiveFailuresEvent,
-  LongRunningEvent,
-  MissedRunEvent,
-  RecoveredEvent,
-  StillFailingEvent,
-} from '@cronwarden/core'
+import type { AlertEvent, AlertEventOf } from '@cronwarden/core'
 import {
-  counted,
+  byEventType,
   displayFields,
+  failureStreak,
   formatDuration,
   neutralizeBackticks,
   singleLine,
@@ -27,25 +21,17 @@ import { fitEscaped } from './truncate.js'
  * and every Slack size limit holds whatever the input.
  */
 export function formatSlackMessage(alert: AlertEvent): SlackMessage {
-  const event = displayFields(alert)
-  switch (event.type) {
-    case 'consecutive_failures':
-      return formatConsecutiveFailures(event)
-    case 'long_running':
-      return formatLongRunning(event)
-    case 'recovered':
-      return formatRecovered(event)
-    case 'missed_run':
-      return formatMissedRun(event)
-    case 'still_failing':
-      return formatStillFailing(event)
-    default: {
-      // A new event type in core must be laid out here before this package compiles.
-      const unhandled: never = event
-      return unhandled
-    }
-  }
+  return formatFields(displayFields(alert))
 }
+
+// A new event type in core must be laid out here before this package compiles.
+const formatFields = byEventType<SlackMessage>({
+  consecutive_failures: formatConsecutiveFailures,
+  long_running: formatLongRunning,
+  recovered: formatRecovered,
+  missed_run: formatMissedRun,
+  still_failing: formatStillFailing,
+})
 
 const ICONS = {
   consecutive_failures: '🔴',
@@ -55,7 +41,7 @@ const ICONS = {
   still_failing: '🔴',
 } as const satisfies Record<AlertEvent['type'], string>
 
-function formatConsecutiveFailures(event: ConsecutiveFailuresEvent): SlackMessage {
+function formatConsecutiveFailures(event: AlertEventOf<'consecutive_failures'>): SlackMessage {
   const count = event.consecutive_failure_count
   const what = `failed ${count} ${count === 1 ? 'time' : 'times'} in a row`
   return {
@@ -78,7 +64,7 @@ function formatConsecutiveFailures(event: ConsecutiveFailuresEvent): SlackMessag
   }
 }
 
-function formatLongRunning(event: LongRunningEvent): SlackMessage {
+function formatLongRunning(event: AlertEventOf<'long_running'>): SlackMessage {
   const what = `is still running after ${formatDuration(event.running_for_ms)}`
   const limit = formatDuration(event.max_runtime_ms)
   return {
@@ -100,7 +86,7 @@ function formatLongRunning(event: LongRunningEvent): SlackMessage {
   }
 }
 
-function formatRecovered(event: RecoveredEvent): SlackMessage {
+function formatRecovered(event: AlertEventOf<'recovered'>): SlackMessage {
   const failures = event.failures_in_streak
   const streak = `${failures} consecutive ${failures === 1 ? 'failure' : 'failures'}`
   const downFor = Date.parse(event.last_success_at) - Date.parse(event.down_since)
@@ -122,10 +108,10 @@ function formatRecovered(event: RecoveredEvent): SlackMessage {
   }
 }
 
-function formatMissedRun(event: MissedRunEvent): SlackMessage {
+function formatMissedRun(event: AlertEventOf<'missed_run'>): SlackMessage {
   const what = 'missed its scheduled run'
   const grace = formatDuration(event.grace_ms)
-  const streak = `${counted(event.consecutive_failure_count, 'failure')} in a row (threshold ${event.threshold})`
+  const streak = failureStreak(event.consecutive_failure_count, event.threshold)
   return {
     text: fallback(
       `${ICONS.missed_run} `,
@@ -160,7 +146,7 @@ function formatMissedRun(event: MissedRunEvent): SlackMessage {
  * reminder is tied to its alert by text: the same job and the same "failing since" time the
  * alert showed, in the notification line as well as in the fields.
  */
-function formatStillFailing(event: StillFailingEvent): SlackMessage {
+function formatStillFailing(event: AlertEventOf<'still_failing'>): SlackMessage {
   const count = event.consecutive_failure_count
   const downFor = formatDuration(event.down_for_ms)
   return {

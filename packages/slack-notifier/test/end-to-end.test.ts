@@ -1,6 +1,6 @@
-import { createMemoryStore, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createSlackNotifier } from '@cronwarden/slack-notifier'
 import { afterEach, expect, it } from 'vitest'
+import { alertAfterTwoFailures } from '../../../test-support/failing-streak.js'
 import { type SlackServer, startSlackServer } from './slack-server.js'
 
 let server: SlackServer | undefined
@@ -11,30 +11,8 @@ afterEach(async () => {
 
 it('sends exactly one Block Kit alert when a wrapped job fails twice in a row', async () => {
   server = await startSlackServer()
-  const store = createMemoryStore()
-  let attempt = 0
-  const job = withFailureAlerting(
-    async () => {
-      attempt++
-      if (attempt === 1) return 'sent 3 reminders'
-      throw new Error(`reminder batch ${attempt} failed: <!channel> smtp timeout`)
-    },
-    {
-      jobName: 'assignment-reminders',
-      store,
-      notifiers: [createSlackNotifier({ webhookUrl: server.url() })],
-      logger: silentLogger,
-    },
-  )
-
-  await expect(job()).resolves.toBe('sent 3 reminders')
-  await expect(job()).rejects.toThrow('reminder batch 2 failed')
-  expect(server.requests).toHaveLength(0)
-  await expect(job()).rejects.toThrow('reminder batch 3 failed')
-  await expect(job()).rejects.toThrow('reminder batch 4 failed')
-
-  expect(server.requests).toHaveLength(1)
-  const runs = await store.listRuns('assignment-reminders')
+  const notifier = createSlackNotifier({ webhookUrl: server.url() })
+  const runs = await alertAfterTwoFailures(server, notifier, '<!channel> smtp timeout')
   const success = runs.find((run) => run.status === 'succeeded')
   const alerted = runs.find((run) => run.consecutive_failure_count === 2)
   const lastSuccessAt = success?.finished_at ?? ''

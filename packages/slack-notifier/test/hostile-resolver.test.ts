@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { hostileValues } from '@cronwarden/core/testing'
 import { createSlackNotifier, SlackNotifierError, type WebhookUrlSource } from '@cronwarden/slack-notifier'
 import { afterEach, expect, it } from 'vitest'
-import { failuresEvent } from './events.js'
+import { failuresEvent } from '../../../test-support/sample-events.js'
 import { type SlackServer, startSlackServer } from './slack-server.js'
 
 const SECRET = 's3cr3t'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { formatSlackMessage } from '@cronwarden/slack-notifier'
 import { expect, it } from 'vitest'
-import { failuresEvent } from './events.js'
+import { failuresEvent } from '../../../test-support/sample-events.js'
 
 it('shows in the README the exact payload formatSlackMessage produces', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')

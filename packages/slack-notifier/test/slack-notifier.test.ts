@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { OptionsError } from '@cronwarden/core'
 import { createSlackNotifier, SlackNotifierError } from '@cronwarden/slack-notifier'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { failuresEvent, longRunningEvent, missedRunEvent, recoveredEvent, stillFailingEvent } from './events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import {
   failuresPayload,
   longRunningPayload,
@@ -11,6 +11,8 @@ import {
   stillFailingPayload,
 } from './expected-payloads.js'
 import { type Reply, type SlackServer, startSlackServer } from './slack-server.js'
+
+const [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 const SECRET = 'secretTOKEN123'
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/

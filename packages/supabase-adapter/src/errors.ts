@@ -4,9 +4,7 @@ import { CronwardenError } from '@cronwarden/core'
 export class VaultSecretError extends CronwardenError {
   override name = 'VaultSecretError'
   /** Always `ERR_CRONWARDEN_VAULT_SECRET`. */
-  override get errorCode(): 'ERR_CRONWARDEN_VAULT_SECRET' {
-    return 'ERR_CRONWARDEN_VAULT_SECRET'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_VAULT_SECRET'
   /** The secret's name, as given to `vaultSecret` (never its value). */
   readonly secretName: string
 
@@ -20,9 +18,7 @@ export class VaultSecretError extends CronwardenError {
 export class MigrationError extends CronwardenError {
   override name = 'MigrationError'
   /** Always `ERR_CRONWARDEN_MIGRATION`. */
-  override get errorCode(): 'ERR_CRONWARDEN_MIGRATION' {
-    return 'ERR_CRONWARDEN_MIGRATION'
-  }
+  declare readonly errorCode: 'ERR_CRONWARDEN_MIGRATION'
   /**
    * The version of the file that failed (1 for `0001_execution_log.sql`). Nothing of it was
    * applied; the files before it were, and later ones were not tried.

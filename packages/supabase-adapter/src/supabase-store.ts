@@ -1,26 +1,5 @@
-import type {
-  AlertEvent,
-  AlertRecord,
-  BeginRunInput,
-  BeginRunResult,
-  ClaimAlertsInput,
-  EnqueueAlertInput,
-  ExecutionLogStore,
-  FinishRunInput,
-  FinishRunResult,
-  GetJobInput,
-  HeartbeatInput,
-  JobRecord,
-  ListAlertsInput,
-  ListRunsOptions,
-  MuteJobInput,
-  PendingAlert,
-  RecordAlertOutcomeInput,
-  RecordMissedRunInput,
-  RecordMissedRunResult,
-  RunRecord,
-} from '@cronwarden/core'
-import { checkJobName, cleanJson, cleanText, clipText, parseOptions } from '@cronwarden/core/plugin'
+import type { AlertEvent, ExecutionLogStore, JobRecord, PendingAlert, RunRecord } from '@cronwarden/core'
+import { checkJobName, cleanJson, cleanText, clipText, parseOptions, schemaMatches } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import {
   type AlertRow,
@@ -43,9 +22,12 @@ export interface SupabaseStoreOptions {
 const supabaseStoreOptionsSchema = z.strictObject({
   db: databaseSchema,
 })
+schemaMatches<typeof supabaseStoreOptionsSchema, SupabaseStoreOptions>(true)
 
 /**
- * The execution log in Postgres (Supabase or any PostgreSQL 15+). Each method is one call
+ * The execution log in Postgres. Named for Supabase, where it is most used, it works with any
+ * PostgreSQL 15 or newer: nothing in it needs Supabase (Vault and pg_cron are optional, and
+ * used by `vaultSecret` and `checkPgCronRuns` only). Each method is one call
  * of one SQL function in the `cronwarden` schema: one round trip, one transaction, no
  * session state, so it is safe through Supavisor's transaction mode. Run `migrate(db)` (or
  * the shipped SQL files) first.
@@ -61,9 +43,12 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
   // is safe even if the first attempt ran: begin_run answers a known run id as it did the
   // first time (migration 0003), a heartbeat only renews, listings only read.
   const repeatable = (text: string, params: readonly SqlValue[]) => scalar(sql, text, params, { safeToRepeat: true })
+  // The listings: one job's newest rows, 50 unless a limit is given.
+  const newest = (fn: 'list_alerts' | 'list_runs', input: { jobName: string; limit?: number }) =>
+    repeatable(`select cronwarden.${fn}($1::text, $2::integer)`, [input.jobName, input.limit ?? 50])
 
   return {
-    async beginRun(input: BeginRunInput): Promise<BeginRunResult> {
+    async beginRun(input) {
       checkJobName(input.jobName)
       const result = (await repeatable(
         'select cronwarden.begin_run($1::text, $2::text, $3::integer, $4::boolean, $5::text, $6::text::jsonb)',
@@ -92,7 +77,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       }
     },
 
-    async heartbeat(input: HeartbeatInput): Promise<boolean> {
+    async heartbeat(input) {
       const alive = await repeatable('select cronwarden.heartbeat($1::text, $2::text, $3::integer)', [
         input.jobName,
         input.runId,
@@ -101,7 +86,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       return alive === true
     },
 
-    async finishRun(input: FinishRunInput): Promise<FinishRunResult | null> {
+    async finishRun(input) {
       const result = (await call(
         'select cronwarden.finish_run($1::text, $2::text, $3::text, $4::text, $5::text::jsonb, $6::text::jsonb)',
         [
@@ -122,7 +107,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       return { transition, alert }
     },
 
-    async recordMissedRun(input: RecordMissedRunInput): Promise<RecordMissedRunResult> {
+    async recordMissedRun(input) {
       checkJobName(input.jobName)
       const result = (await call(
         `select cronwarden.record_missed_run($1::text, $2::text, $3::bigint, $4::bigint, $5::text,
@@ -150,7 +135,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       return { created: true, transition, alert }
     },
 
-    async enqueueAlert(input: EnqueueAlertInput): Promise<PendingAlert> {
+    async enqueueAlert(input) {
       checkJobName(input.jobName)
       const eventText = cleanJson(input.event)
       const row = (await call('select cronwarden.enqueue_alert($1::text, $2::text, $3::text::jsonb, $4::text::jsonb)', [
@@ -162,7 +147,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       return toWrittenAlert(row, { ...input, subject: eventSubject(eventText) }, input.alert)
     },
 
-    async claimAlerts(input: ClaimAlertsInput): Promise<PendingAlert[]> {
+    async claimAlerts(input) {
       const rows = (await call('select cronwarden.claim_alerts($1::text[], $2::text[], $3::integer, $4::bigint)', [
         input.jobNames === null ? null : input.jobNames.map(cleanText),
         input.notifiers.map(cleanText),
@@ -172,7 +157,7 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       return rows.map(toPendingAlert)
     },
 
-    async recordAlertOutcome(input: RecordAlertOutcomeInput): Promise<void> {
+    async recordAlertOutcome(input) {
       await call('select cronwarden.record_alert_outcome($1::text, $2::text, $3::text, $4::text::jsonb)', [
         input.alertId,
         input.claimToken,
@@ -181,29 +166,21 @@ export function createSupabaseStore(options: SupabaseStoreOptions): ExecutionLog
       ])
     },
 
-    async listAlerts(input: ListAlertsInput): Promise<AlertRecord[]> {
-      const rows = (await repeatable('select cronwarden.list_alerts($1::text, $2::integer)', [
-        input.jobName,
-        input.limit ?? 50,
-      ])) as AlertRow[]
-      return rows.map(toAlertRecord)
+    async listAlerts(input) {
+      return ((await newest('list_alerts', input)) as AlertRow[]).map(toAlertRecord)
     },
 
-    async listRuns(jobName: string, listOptions: ListRunsOptions = {}): Promise<RunRecord[]> {
-      const rows = (await repeatable('select cronwarden.list_runs($1::text, $2::integer)', [
-        jobName,
-        listOptions.limit ?? 50,
-      ])) as RunRow[]
-      return rows.map(toRecord)
+    async listRuns(input) {
+      return ((await newest('list_runs', input)) as RunRow[]).map(toRecord)
     },
 
-    async getJob(input: GetJobInput): Promise<JobRecord | null> {
+    async getJob(input) {
       const row = (await repeatable('select cronwarden.get_job($1::text)', [input.jobName])) as JobRow | null
       return row === null ? null : toJobRecord(row)
     },
 
     // Setting a value: a retry after a dead connection sets the same value again.
-    async muteJob(input: MuteJobInput): Promise<void> {
+    async muteJob(input) {
       checkJobName(input.jobName)
       await repeatable('select cronwarden.mute_job($1::text, $2::bigint)', [
         input.jobName,

@@ -1,12 +1,13 @@
-import type {
-  AlertEvent,
-  ConsecutiveFailuresEvent,
-  LongRunningEvent,
-  MissedRunEvent,
-  RecoveredEvent,
-  StillFailingEvent,
-} from '@cronwarden/core'
-import { counted, displayFields, formatDuration, singleLine, utcTime } from '@cronwarden/core/plugin'
+import type { AlertEvent, AlertEventOf } from '@cronwarden/core'
+import {
+  byEventType,
+  counted,
+  displayFields,
+  failureStreak,
+  formatDuration,
+  singleLine,
+  utcTime,
+} from '@cronwarden/core/plugin'
 import type { PagerDutySeverity } from './options.js'
 
 /** One labelled value of an alert; `at` marks a timestamp a channel may show in the reader's zone. */
@@ -56,27 +57,16 @@ export function describeEvent(alert: AlertEvent): EventDescription {
   }
 }
 
-function describeFields(event: AlertEvent): Described {
-  switch (event.type) {
-    case 'consecutive_failures':
-      return describeConsecutiveFailures(event)
-    case 'long_running':
-      return describeLongRunning(event)
-    case 'recovered':
-      return describeRecovered(event)
-    case 'missed_run':
-      return describeMissedRun(event)
-    case 'still_failing':
-      return describeStillFailing(event)
-    default: {
-      // A new event type in core must be described here before this package compiles.
-      const unhandled: never = event
-      return unhandled
-    }
-  }
-}
+// Adding an event type to core means adding one handler here.
+const describeFields = byEventType<Described>({
+  consecutive_failures: describeConsecutiveFailures,
+  long_running: describeLongRunning,
+  recovered: describeRecovered,
+  missed_run: describeMissedRun,
+  still_failing: describeStillFailing,
+})
 
-function describeConsecutiveFailures(event: ConsecutiveFailuresEvent): Described {
+function describeConsecutiveFailures(event: AlertEventOf<'consecutive_failures'>): Described {
   const count = event.consecutive_failure_count
   const error = event.error_message.trim() === '' ? null : event.error_message
   return {
@@ -99,7 +89,7 @@ function describeConsecutiveFailures(event: ConsecutiveFailuresEvent): Described
   }
 }
 
-function describeLongRunning(event: LongRunningEvent): Described {
+function describeLongRunning(event: AlertEventOf<'long_running'>): Described {
   const limit = formatDuration(event.max_runtime_ms)
   return {
     icon: '🟠',
@@ -121,7 +111,7 @@ function describeLongRunning(event: LongRunningEvent): Described {
   }
 }
 
-function describeRecovered(event: RecoveredEvent): Described {
+function describeRecovered(event: AlertEventOf<'recovered'>): Described {
   const failures = event.failures_in_streak
   const streak = `${failures} consecutive ${failures === 1 ? 'failure' : 'failures'}`
   return {
@@ -142,9 +132,9 @@ function describeRecovered(event: RecoveredEvent): Described {
   }
 }
 
-function describeMissedRun(event: MissedRunEvent): Described {
+function describeMissedRun(event: AlertEventOf<'missed_run'>): Described {
   const grace = formatDuration(event.grace_ms)
-  const streak = `${counted(event.consecutive_failure_count, 'failure')} in a row (threshold ${event.threshold})`
+  const streak = failureStreak(event.consecutive_failure_count, event.threshold)
   return {
     icon: '🟡',
     jobName: singleLine(event.job_name),
@@ -168,7 +158,7 @@ function describeMissedRun(event: MissedRunEvent): Described {
   }
 }
 
-function describeStillFailing(event: StillFailingEvent): Described {
+function describeStillFailing(event: AlertEventOf<'still_failing'>): Described {
   const count = event.consecutive_failure_count
   const error = event.error_message.trim() === '' ? null : event.error_message
   const since = `since ${utcTime(event.down_since)} (${formatDuration(event.down_for_ms)})`

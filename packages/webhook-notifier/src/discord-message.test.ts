@@ -1,10 +1,12 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { everyEvent, failuresEvent, longRunningEvent, stillFailingEvent } from '../test/events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { BIDI_CONTROL, HOSTILE_TEXTS, LONE_SURROGATE, unescaped } from '../test/markup.js'
 import { discordMessageSchema } from '../test/vendor-schemas.js'
 import { type DiscordMessage, formatDiscordMessage } from './discord-message.js'
+
+const [failuresEvent, longRunningEvent, , , stillFailingEvent] = everyEvent
 
 /** What Discord reads as markup or a mention, outside a code block. */
 const MARKUP = '*_~`|<[]@'

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import {
-  everyEvent,
-  failuresEvent,
-  longRunningEvent,
-  missedRunEvent,
-  recoveredEvent,
-  stillFailingEvent,
-} from '../test/events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { HOSTILE_TEXTS, LONE_SURROGATE } from '../test/markup.js'
 import { pagerDutyEventSchema } from '../test/vendor-schemas.js'
 import { formatPagerDutyEvent, pagerDutyDedupKey } from './pagerduty-event.js'
+
+const [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 const routingKey = 'R0UT1NGKEYsecret0123456789abcdef'
 

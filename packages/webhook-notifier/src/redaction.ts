@@ -15,12 +15,8 @@ export function createSendRedactor(url: string, secrets: readonly string[]): (te
 }
 
 function tokensOf(value: string): string[] {
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    return []
-  }
+  if (!URL.canParse(value)) return []
+  const url = new URL(value)
   const parts = [...url.pathname.split('/'), ...url.searchParams.values()]
   return parts.flatMap((part) => {
     const decoded = safeDecode(part)

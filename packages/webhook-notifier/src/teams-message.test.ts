@@ -1,10 +1,12 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { everyEvent, failuresEvent, missedRunEvent, recoveredEvent, stillFailingEvent } from '../test/events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { BIDI_CONTROL, HOSTILE_TEXTS, LONE_SURROGATE, unescaped } from '../test/markup.js'
 import { teamsMessageSchema } from '../test/vendor-schemas.js'
 import { formatTeamsMessage, type TeamsMessage } from './teams-message.js'
+
+const [failuresEvent, , recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 /** What an Adaptive Card TextBlock reads as markup: emphasis, links, autolinks, date functions. */
 const MARKUP = '*_[]<`{'

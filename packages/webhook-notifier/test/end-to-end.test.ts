@@ -1,6 +1,7 @@
 import { alertEventSchema, createMemoryStore, silentLogger, withFailureAlerting } from '@cronwarden/core'
 import { createWebhookNotifier } from '@cronwarden/webhook-notifier'
 import { afterEach, expect, it } from 'vitest'
+import { alertAfterTwoFailures } from '../../../test-support/failing-streak.js'
 import { startServer, type TestServer } from './http-server.js'
 import { pagerDutyEventSchema } from './vendor-schemas.js'
 
@@ -13,31 +14,9 @@ afterEach(async () => {
 
 it('posts exactly one alert, the event as is, when a wrapped job fails twice in a row', async () => {
   server = await startServer()
-  const store = createMemoryStore()
-  let attempt = 0
-  const job = withFailureAlerting(
-    async () => {
-      attempt++
-      if (attempt === 1) return 'sent 3 reminders'
-      throw new Error(`reminder batch ${attempt} failed: <@123> @everyone`)
-    },
-    {
-      jobName: 'assignment-reminders',
-      store,
-      notifiers: [createWebhookNotifier({ url: server.url() })],
-      logger: silentLogger,
-    },
-  )
-
-  await expect(job()).resolves.toBe('sent 3 reminders')
-  await expect(job()).rejects.toThrow('reminder batch 2 failed')
-  expect(server.requests).toHaveLength(0)
-  await expect(job()).rejects.toThrow('reminder batch 3 failed')
-  await expect(job()).rejects.toThrow('reminder batch 4 failed')
-
-  expect(server.requests).toHaveLength(1)
+  const notifier = createWebhookNotifier({ url: server.url() })
+  const runs = await alertAfterTwoFailures(server, notifier, '<@123> @everyone')
   const event = alertEventSchema.parse(server.requests[0]?.body)
-  const runs = await store.listRuns('assignment-reminders')
   const alerted = runs.find((run) => run.consecutive_failure_count === 2)
   expect(event).toMatchObject({
     type: 'consecutive_failures',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { formatDiscordMessage, formatPagerDutyEvent, formatTeamsMessage } from '@cronwarden/webhook-notifier'
 import { expect, it } from 'vitest'
-import { failuresEvent, recoveredEvent, stillFailingEvent } from './events.js'
+import { failuresEvent, recoveredEvent, stillFailingEvent } from '../../../test-support/sample-events.js'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 const routingKey = 'YOUR_32_CHARACTER_INTEGRATION_KEY'

@@ -6,7 +6,7 @@ import {
   type WebhookRequest,
 } from '@cronwarden/webhook-notifier'
 import { afterEach, describe, expect, it } from 'vitest'
-import { failuresEvent } from './events.js'
+import { failuresEvent } from '../../../test-support/sample-events.js'
 import { startServer, type TestServer } from './http-server.js'
 import { context, expectNoSecret, rejection } from './support.js'
 

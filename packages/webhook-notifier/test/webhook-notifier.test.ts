@@ -1,10 +1,12 @@
 import { OptionsError } from '@cronwarden/core'
 import { createWebhookNotifier, pagerDutyDedupKey } from '@cronwarden/webhook-notifier'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { everyEvent, failuresEvent, missedRunEvent, recoveredEvent, stillFailingEvent } from './events.js'
+import { everyEvent } from '../../../test-support/sample-events.js'
 import { type Reply, SECRET_PATH, startServer, type TestServer } from './http-server.js'
 import { context, expectNoSecret, rejection } from './support.js'
 import { discordMessageSchema, pagerDutyEventSchema, teamsMessageSchema } from './vendor-schemas.js'
+
+const [failuresEvent, , recoveredEvent, missedRunEvent, stillFailingEvent] = everyEvent
 
 const ROUTING_KEY = 'R0UT1NGKEYsecret0123456789abcdef' // 32 characters, as PagerDuty's are
 const SECRET = 'secretTOKENabcdef0123456789'

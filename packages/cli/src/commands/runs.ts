@@ -10,7 +10,7 @@ export async function runs(context: CommandContext, jobName: string, options: { 
   checkJobArgument(jobName)
   const store = context.store()
   const records = await boundCall('listRuns', context.config.storeTimeoutMs, () =>
-    store.listRuns(jobName, { limit: options.limit }),
+    store.listRuns({ jobName, limit: options.limit }),
   )
   const { out } = context
   if (out.json) {

@@ -24,9 +24,9 @@ function hourlyStore(count: number): { store: WindowReads['store']; limits: numb
     deliveries: [],
   }))
   const store: WindowReads['store'] = {
-    listRuns: async (_job, options) => {
-      limits.push(options?.limit ?? 50)
-      return all.slice(0, options?.limit ?? 50)
+    listRuns: async (input) => {
+      limits.push(input.limit ?? 50)
+      return all.slice(0, input.limit ?? 50)
     },
     listAlerts: async () => [],
   }

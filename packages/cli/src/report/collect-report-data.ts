@@ -78,7 +78,7 @@ export async function readRunsInWindow(
   const max = reads.maxRuns ?? MAX_RUNS_PER_JOB
   for (let limit = Math.min(FIRST_READ, max); ; limit = Math.min(limit * 4, max)) {
     const newestFirst = await boundCall('listRuns', reads.storeTimeoutMs, () =>
-      reads.store.listRuns(jobName, { limit }),
+      reads.store.listRuns({ jobName, limit }),
     )
     const oldest = newestFirst.at(-1)
     const reachedStart = newestFirst.length < limit || (oldest !== undefined && Date.parse(oldest.started_at) < from)

@@ -2,11 +2,19 @@
 // every channel cleans, clips and redacts text the same way, and every entry point's options
 // mean the same. For packages built on cronwarden (stores, notifiers) and their examples;
 // applications need only the main entry point.
+export { ChannelError, type ChannelErrorDetails } from '../channel-error.js'
 export { decideAlerts, decideEntry } from '../decide-alerts.js'
 export { describeError, describeNetworkError, kindOf } from '../describe-error.js'
 export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
-export { counted, formatDuration, utcTime } from '../human-text.js'
-export { checkUniqueNotifierNames, deliveryOptionsShape, notifierSchema, realertSchema } from '../options.js'
+export { byEventType } from '../event-handlers.js'
+export { counted, failureStreak, formatDuration, utcTime } from '../human-text.js'
+export {
+  checkUniqueNotifierNames,
+  deliveryOptionsShape,
+  notifierSchema,
+  realertSchema,
+  STORE_METHODS,
+} from '../options.js'
 export { parseOptions } from '../parse-options.js'
 export { readSafely } from '../read-safely.js'
 export { createRedactor, redactError, redactUrls } from '../redact.js'
@@ -30,6 +38,14 @@ export {
   neutralizeBackticks,
   singleLine,
 } from '../safe-text.js'
-export { durationMs, MAX_TIMER_MS, nameSchema, type SchemaMatches, schemaMatches } from '../schema-helpers.js'
+export {
+  durationMs,
+  MAX_TIMER_MS,
+  nameSchema,
+  objectWithMethods,
+  type SchemaMatches,
+  schemaMatches,
+} from '../schema-helpers.js'
 export { boundCall } from '../store-timeout.js'
+export { abandonedMessage, advanceStreak, type ClosedExecution, type StreakState } from '../streak.js'
 export { untilAborted } from '../until-aborted.js'

@@ -1,12 +1,12 @@
 import type { AlertEvent } from '@cronwarden/core'
 import { createEmailNotifier, EmailNotifierError, type EmailNotifierOptions } from '@cronwarden/email-notifier'
 import { expect } from 'vitest'
-import { failure } from './events.js'
+import { failuresEvent } from '../../../../test-support/sample-events.js'
 
 /** One send through a fresh notifier, as core would call it. */
 export function notify(
   options: EmailNotifierOptions,
-  event: AlertEvent = failure,
+  event: AlertEvent = failuresEvent,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<void> {
   return createEmailNotifier(options).notify(event, { signal })
