@@ -5,11 +5,12 @@ import type { JsonObject } from './json.js'
  * The two ports of cronwarden. Stores make each lifecycle step atomic in one round trip;
  * notifiers deliver one event to one channel. Policy (when to alert) stays in core.
  *
- * One shape rule for every method: each takes one input object. Times follow the object's
- * kind: what a caller builds and core computes with (inputs, `StreakTransition`,
- * `PendingAlert`: camelCase) carries `Date`; what is read out to show or send (records,
- * events: snake_case, the execution log's column names) carries ISO 8601 strings, the form
- * it keeps as JSON on a wire, in a log line or in `--json` output.
+ * One shape rule for every method: each takes one input object. One rule for times, by the
+ * object's case: a camelCase object (inputs, `StreakTransition`, `PendingAlert`: what callers
+ * build and core computes with) carries `Date`; a snake_case object (records such as
+ * `RunRecord` and `NotifierDeliveryState`, and events: named like the execution log's
+ * columns, read out to show or send) carries ISO 8601 strings, the form it keeps as JSON on
+ * a wire, in a log line or in `--json` output, wherever it is nested.
  */
 
 /**
