@@ -111,7 +111,7 @@ export async function exercise({ core, plugin, testing, supabase, slack, email, 
     }
     check((await run()) === 'sent 12', "the succeeding run returns the job's result")
 
-    const runs = await store.listRuns(JOB)
+    const runs = await store.listRuns({ jobName: JOB })
     check(runs.length === 3, `the store lists 3 runs (got ${runs.length})`)
     check(
       runs.map((row) => row.status).join() === 'succeeded,failed,failed',
