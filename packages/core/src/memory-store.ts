@@ -313,25 +313,28 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ExecutionLo
 
     async recordMissedRun(input) {
       checkJobName(input.jobName)
-      if (runsById.has(input.runId)) return { created: false, transition: null, alert: null }
-      const state = jobState(input.jobName)
+      const state = jobs.get(input.jobName)
+      // Recorded before, or a run began at or after the time: it was not missed.
+      const ranSince = state?.lastRunAt && state.lastRunAt >= input.expectedAt
+      if (runsById.has(input.runId) || ranSince) return { created: false, transition: null, alert: null }
+      const job = jobState(input.jobName)
       const errorMessage = storedError(input.errorMessage)
       const row = { runId: input.runId, jobName: input.jobName, startedAt: input.expectedAt }
-      const transition = step(state, {
+      const transition = step(job, {
         ...row,
         status: 'missed',
         finishedAt: input.detectedAt,
         errorMessage,
         missed: { schedule: input.missed.schedule, timezone: input.missed.timezone, lastRunAt: input.missed.lastRunAt },
       })
-      append(state, {
+      append(job, {
         ...row,
         status: 'missed',
         finishedAt: input.detectedAt,
         leaseExpiresAt: null,
         errorMessage,
-        consecutiveFailureCount: state.consecutiveFailureCount,
-        lastSuccessAt: state.lastSuccessAt,
+        consecutiveFailureCount: job.consecutiveFailureCount,
+        lastSuccessAt: job.lastSuccessAt,
         holderRunId: null,
         host: null,
         summary: null,

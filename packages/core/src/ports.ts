@@ -290,7 +290,11 @@ export interface RecordMissedRunInput {
 
 /** Whether this call recorded the missed time, and what it did to the streak if so. */
 export interface RecordMissedRunResult {
-  /** True only for the caller that created the row; a repeated time changes nothing. */
+  /**
+   * True only for the caller that created the row. A time recorded before, or one at or
+   * before the start of the job's latest run (a run that began while the checker looked),
+   * is not recorded and changes nothing.
+   */
   created: boolean
   /** The streak step the missed time made (only when `created`). */
   transition: StreakTransition | null

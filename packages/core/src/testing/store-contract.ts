@@ -15,9 +15,12 @@ import type { ContractRunner } from './contract-runner.js'
 
 const MINUTE = 60_000
 
-/** A missed daily 06:00 on the given day of January 2026 (default the 5th). */
+/**
+ * A missed daily 06:00 on the given day of January 2100 (default the 5th): later than any run
+ * a test starts, since a time at or before the job's latest run is never missed.
+ */
 function missedInput(jobName: string, alert: AlertSpec | null, day = 5): RecordMissedRunInput {
-  const expectedAt = new Date(Date.UTC(2026, 0, day, 6))
+  const expectedAt = new Date(Date.UTC(2100, 0, day, 6))
   return {
     jobName,
     runId: `missed:${jobName}:${expectedAt.toISOString()}`,
@@ -333,10 +336,21 @@ export function describeExecutionLogStoreContract(
       expect(next?.previousFailureAt).toEqual(input.detectedAt)
     })
 
+    it("records no missed time at or before the start of the job's latest run", async () => {
+      const jobName = newJob()
+      const begun = await begin(jobName)
+      const late = { ...missedInput(jobName, null), expectedAt: new Date(begun.startedAt.getTime() - MINUTE) }
+      const atStart = { ...late, runId: `${late.runId}-at-start`, expectedAt: begun.startedAt }
+      expect(await store.recordMissedRun(late)).toEqual({ created: false, transition: null, alert: null })
+      expect(await store.recordMissedRun(atStart)).toEqual({ created: false, transition: null, alert: null })
+      expect(await store.listRuns({ jobName })).toHaveLength(1)
+      expect((await store.getJob({ jobName }))?.consecutive_failure_count).toBe(0)
+    })
+
     it('starts a streak at a missed time, and ends it with the next success', async () => {
       const jobName = newJob()
       const first = missedInput(jobName, null, 5)
-      const lastRunAt = new Date(Date.UTC(2026, 0, 4, 6))
+      const lastRunAt = new Date(Date.UTC(2100, 0, 4, 6))
       const one = await store.recordMissedRun({ ...first, missed: { ...first.missed, lastRunAt } })
       expect(one.transition).toMatchObject({
         previousFailureCount: 0,

@@ -2691,6 +2691,7 @@ declare
   v_last_failure timestamptz;
   v_muted_until timestamptz;
   v_alert_muted_for timestamptz;
+  v_last_run timestamptz;
   v_new_count integer;
   v_new_down_since timestamptz;
   v_error text;
@@ -2703,9 +2704,16 @@ begin
   end if;
   perform cronwarden.lock_job(p_job_name, 'record_missed_run');
   v_now := date_trunc('milliseconds', clock_timestamp());
-  select true, consecutive_failure_count, down_since, last_success_at, last_failure_at, muted_until, alert_muted_for
-  into v_has_state, v_count, v_down_since, v_last_success, v_last_failure, v_muted_until, v_alert_muted_for
+  select true, consecutive_failure_count, down_since, last_success_at, last_failure_at, muted_until, alert_muted_for,
+    last_run_at
+  into v_has_state, v_count, v_down_since, v_last_success, v_last_failure, v_muted_until, v_alert_muted_for,
+    v_last_run
   from cronwarden.cron_job_state where job_name = p_job_name;
+  -- A run began at or after the time (between the checker's read and this call): the time
+  -- was not missed. Decided under the job's lock, so no run can slip in between.
+  if v_last_run >= v_expected then
+    return jsonb_build_object('created', false, 'transition', null, 'alert', null);
+  end if;
   v_count := coalesce(v_count, 0);
   v_new_count := v_count + 1;
   v_new_down_since := case when v_count = 0 then v_expected else v_down_since end;
