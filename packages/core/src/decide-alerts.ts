@@ -35,7 +35,8 @@ export function decideAlerts(transition: StreakTransition, policy: AlertPolicy, 
     }
   }
   if (transition.consecutiveFailureCount > policy.failureThreshold) {
-    if (!isReminderDue(transition, downSince, policy.realertEveryMs)) return null
+    const realertEveryMs = policy.realertEveryMs
+    if (!realertEveryMs || !isReminderDue(transition, downSince, realertEveryMs)) return null
     return {
       type: 'still_failing',
       ...base,
@@ -45,7 +46,7 @@ export function decideAlerts(transition: StreakTransition, policy: AlertPolicy, 
       down_since: downSince.toISOString(),
       down_for_ms: Math.max(0, transition.finishedAt.getTime() - downSince.getTime()),
       last_success_at: transition.lastSuccessAt?.toISOString() ?? null,
-      realert_every_ms: policy.realertEveryMs ?? 0,
+      realert_every_ms: realertEveryMs,
     }
   }
   if (transition.consecutiveFailureCount !== policy.failureThreshold) return null
@@ -85,8 +86,8 @@ export function decideAlerts(transition: StreakTransition, policy: AlertPolicy, 
  * after the due time no reminder is sent: a job that stopped running entirely is reminded
  * of by the missed-run check's missed times.
  */
-function isReminderDue(transition: StreakTransition, downSince: Date, realertEveryMs: number | null): boolean {
-  if (!realertEveryMs || !transition.previousFailureAt) return false
+function isReminderDue(transition: StreakTransition, downSince: Date, realertEveryMs: number): boolean {
+  if (!transition.previousFailureAt) return false
   const interval = (at: Date) => Math.floor((at.getTime() - downSince.getTime()) / realertEveryMs)
   return interval(transition.finishedAt) > interval(transition.previousFailureAt)
 }
