@@ -7,19 +7,17 @@ class TestChannelError extends ChannelError<'http_error' | 'timeout'> {
 }
 
 describe('ChannelError', () => {
-  it('carries code, status and attempts, defaulting status to null and attempts to 0', () => {
+  it('carries code, status, the answer and attempts, defaulting status and answer to null, attempts to 0', () => {
     expect(new TestChannelError('not sent', { code: 'timeout' })).toMatchObject({
       name: 'TestChannelError',
       message: 'not sent',
       code: 'timeout',
       status: null,
+      responseBody: null,
       attempts: 0,
     })
-    expect(new TestChannelError('not sent', { code: 'http_error', status: 500, attempts: 3 })).toMatchObject({
-      code: 'http_error',
-      status: 500,
-      attempts: 3,
-    })
+    const details = { code: 'http_error', status: 500, responseBody: 'internal_error', attempts: 3 } as const
+    expect(new TestChannelError('not sent', details)).toMatchObject(details)
   })
 
   it('keeps a given cause and adds none when there is none', () => {

@@ -63,4 +63,27 @@ describe('isCronwardenError and errorCode', () => {
       timeoutMs: 5000,
     })
   })
+
+  it('keeps what each error was built from as its fields', () => {
+    expect(errors[1]).toMatchObject({ issues: [{ path: 'jobName', message: 'required' }] })
+    expect(errors[2]).toMatchObject({ jobName: 'nightly', runId: 'run-2', holderRunId: 'run-1' })
+    expect(errors[4]).toMatchObject({
+      runId: 'run-1',
+      message: 'Run run-1 lost its lease: a later run closed it as abandoned',
+    })
+    expect(errors[5]).toMatchObject({ operation: 'beginRun', cause: new Error('connection refused') })
+  })
+
+  it('words both timeouts the same way, naming what did not finish and the limit', () => {
+    expect(new NotifyTimeoutError('slack', 5000)).toMatchObject({
+      notifierName: 'slack',
+      timeoutMs: 5000,
+      message: 'Notifier "slack" did not finish within 5000 ms',
+    })
+    expect(new StoreTimeoutError('beginRun', 250)).toMatchObject({
+      operation: 'beginRun',
+      timeoutMs: 250,
+      message: 'store call beginRun did not finish within 250 ms',
+    })
+  })
 })

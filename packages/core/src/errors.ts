@@ -68,13 +68,14 @@ export class OptionsError extends CronwardenError {
   override name = 'OptionsError'
   /** Always `ERR_CRONWARDEN_OPTIONS`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_OPTIONS'
-  /** Every bad field; the message lists the same, one per line. */
-  readonly issues: readonly OptionIssue[]
 
-  constructor(subject: string, issues: readonly OptionIssue[]) {
+  constructor(
+    subject: string,
+    /** Every bad field; the message lists the same, one per line. */
+    readonly issues: readonly OptionIssue[],
+  ) {
     const lines = issues.map((issue) => `  - ${issue.path}: ${issue.message}`)
     super(`Invalid ${subject}:\n${lines.join('\n')}`)
-    this.issues = issues
   }
 }
 
@@ -83,35 +84,45 @@ export class RunSkippedError extends CronwardenError {
   override name = 'RunSkippedError'
   /** Always `ERR_CRONWARDEN_RUN_SKIPPED`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_RUN_SKIPPED'
-  /** The job whose call was skipped. */
-  readonly jobName: string
-  /** The id of the skipped call's own (skipped) row in the execution log. */
-  readonly runId: string
-  /** The run that held the lease when this call tried to start. */
-  readonly holderRunId: string
 
-  constructor(jobName: string, runId: string, holderRunId: string) {
+  constructor(
+    /** The job whose call was skipped. */
+    readonly jobName: string,
+    /** The id of the skipped call's own (skipped) row in the execution log. */
+    readonly runId: string,
+    /** The run that held the lease when this call tried to start. */
+    readonly holderRunId: string,
+  ) {
     super(`Run ${runId} of job "${jobName}" was skipped: run ${holderRunId} is still in progress`)
-    this.jobName = jobName
-    this.runId = runId
-    this.holderRunId = holderRunId
+  }
+}
+
+/**
+ * The base of every "did not settle in time" error: the limit, and the wording of the message
+ * in one place. Not thrown itself; check a subclass's `errorCode`.
+ */
+export abstract class TimeLimitError extends CronwardenError {
+  protected constructor(
+    what: string,
+    /** The limit it passed, in milliseconds. */
+    readonly timeoutMs: number,
+  ) {
+    super(`${what} did not finish within ${timeoutMs} ms`)
   }
 }
 
 /** A notifier did not settle within `notifyTimeoutMs`; its signal was aborted with this. */
-export class NotifyTimeoutError extends CronwardenError {
+export class NotifyTimeoutError extends TimeLimitError {
   override name = 'NotifyTimeoutError'
   /** Always `ERR_CRONWARDEN_NOTIFY_TIMEOUT`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_NOTIFY_TIMEOUT'
-  /** The notifier that did not settle in time. */
-  readonly notifierName: string
-  /** The limit it passed (`notifyTimeoutMs`), in milliseconds. */
-  readonly timeoutMs: number
 
-  constructor(notifierName: string, timeoutMs: number) {
-    super(`Notifier "${notifierName}" did not finish within ${timeoutMs} ms`)
-    this.notifierName = notifierName
-    this.timeoutMs = timeoutMs
+  constructor(
+    /** The notifier that did not settle in time. */
+    readonly notifierName: string,
+    timeoutMs: number,
+  ) {
+    super(`Notifier "${notifierName}"`, timeoutMs)
   }
 }
 
@@ -124,12 +135,12 @@ export class LeaseLostError extends CronwardenError {
   override name = 'LeaseLostError'
   /** Always `ERR_CRONWARDEN_LEASE_LOST`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_LEASE_LOST'
-  /** The run that lost its lease; the log records it as abandoned. */
-  readonly runId: string
 
-  constructor(runId: string) {
+  constructor(
+    /** The run that lost its lease; the log records it as abandoned. */
+    readonly runId: string,
+  ) {
     super(`Run ${runId} lost its lease: a later run closed it as abandoned`)
-    this.runId = runId
   }
 }
 
@@ -138,29 +149,28 @@ export class StoreError extends CronwardenError {
   override name = 'StoreError'
   /** Always `ERR_CRONWARDEN_STORE`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_STORE'
-  /** The store method that failed or timed out (`beginRun`, `finishRun`, ...). */
-  readonly operation: string
 
-  constructor(operation: string, options: { cause: unknown }) {
-    super(`Execution log store failed during ${operation}: ${describeCause(options.cause)}`, options)
-    this.operation = operation
+  constructor(
+    /** The store method that failed or timed out (`beginRun`, `finishRun`, ...). */
+    readonly operation: string,
+    options: { cause: unknown },
+  ) {
+    super(`Execution log store failed during ${operation}: ${describeError(options.cause)}`, options)
   }
 }
 
 /** A store call did not settle within `storeTimeoutMs`; the caller stopped waiting. */
-export class StoreTimeoutError extends CronwardenError {
+export class StoreTimeoutError extends TimeLimitError {
   override name = 'StoreTimeoutError'
   /** Always `ERR_CRONWARDEN_STORE_TIMEOUT`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_STORE_TIMEOUT'
-  /** The store call that did not settle in time (`beginRun`, `finishRun`, ...). */
-  readonly operation: string
-  /** The limit it passed (`storeTimeoutMs`), in milliseconds. */
-  readonly timeoutMs: number
 
-  constructor(operation: string, timeoutMs: number) {
-    super(`store call ${operation} did not finish within ${timeoutMs} ms`)
-    this.operation = operation
-    this.timeoutMs = timeoutMs
+  constructor(
+    /** The store call that did not settle in time (`beginRun`, `finishRun`, ...). */
+    readonly operation: string,
+    timeoutMs: number,
+  ) {
+    super(`store call ${operation}`, timeoutMs)
   }
 }
 
@@ -169,8 +179,4 @@ export class DeliveryError extends CronwardenError {
   override name = 'DeliveryError'
   /** Always `ERR_CRONWARDEN_DELIVERY`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_DELIVERY'
-}
-
-function describeCause(cause: unknown): string {
-  return describeError(cause)
 }

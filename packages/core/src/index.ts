@@ -33,6 +33,7 @@ export {
   RunSkippedError,
   StoreError,
   StoreTimeoutError,
+  type TimeLimitError,
 } from './errors.js'
 export { type ForSchedulerOptions, forScheduler } from './for-scheduler.js'
 export { type JobContext, MAX_SUMMARY_BYTES } from './job-context.js'

@@ -1,46 +1,32 @@
-import { ChannelError, type ChannelErrorDetails } from '@cronwarden/core/plugin'
+import { ChannelError, type ChannelErrorCode, type ChannelErrorDetails } from '@cronwarden/core/plugin'
 
 /**
- * Why a send failed:
- * - `http_error`: Slack answered with an error status (4xx are not retried);
- * - `rate_limited`: 429 whose Retry-After did not fit in the time left, or a second 429;
- * - `timeout`: `timeoutMs` passed before Slack answered;
- * - `network_error`: no answer at all (refused, reset, DNS) after the retries;
- * - `aborted`: the caller's signal (core's `notifyTimeoutMs`) was aborted;
- * - `webhook_url`: the webhook URL could not be resolved or is not an http(s) URL.
+ * Why a send failed: core's `ChannelErrorCode` (`http_error`, `rate_limited`, `timeout`,
+ * `network_error`, `aborted`), or `webhook_url`: the webhook URL could not be resolved or is
+ * not an http(s) URL. A 4xx from Slack is not retried.
  */
-export type SlackNotifierErrorCode =
-  | 'http_error'
-  | 'rate_limited'
-  | 'timeout'
-  | 'network_error'
-  | 'aborted'
-  | 'webhook_url'
+export type SlackNotifierErrorCode = ChannelErrorCode | 'webhook_url'
 
-/** What a `SlackNotifierError` is built from; the error's fields default from it. */
-export interface SlackNotifierErrorDetails extends ChannelErrorDetails<SlackNotifierErrorCode> {
-  /** Slack's error text from the response body (`invalid_blocks`, `no_service`, ...). */
-  slackError?: string | null
-}
+/** What a `SlackNotifierError` is built from: `responseBody` is Slack's short error text. */
+export type SlackNotifierErrorDetails = ChannelErrorDetails<SlackNotifierErrorCode>
 
 /**
- * A Slack delivery that failed: `code`, `status` (Slack's answer) and `attempts` as every
- * channel has them. Built only from the status, Slack's short error text and errors stripped
- * of the webhook URL: the URL is a secret and is never in the message, the `cause` chain or
- * the stack.
+ * A Slack delivery that failed: `code`, `status`, `responseBody` (Slack's error text, such as
+ * `invalid_blocks` or `no_service`, at most 200 characters with any webhook URL redacted) and
+ * `attempts`, as every channel has them. Built only from the status, Slack's short error text
+ * and errors stripped of the webhook URL: the URL is a secret and is never in the message,
+ * the `cause` chain or the stack.
  */
 export class SlackNotifierError extends ChannelError<SlackNotifierErrorCode> {
   override name = 'SlackNotifierError'
   /** Always `ERR_CRONWARDEN_SLACK_NOTIFIER`. */
   declare readonly errorCode: 'ERR_CRONWARDEN_SLACK_NOTIFIER'
-  /**
-   * Slack's error text (`invalid_blocks`, `no_service`, ...) for `http_error`, at most 200
-   * characters with any webhook URL redacted; null for other codes or an empty body.
-   */
-  readonly slackError: string | null
 
-  constructor(message: string, details: SlackNotifierErrorDetails) {
-    super(message, details)
-    this.slackError = details.slackError ?? null
+  /**
+   * Slack's error text: the same value as `responseBody`, under the name 0.1.0 gave it.
+   * @deprecated Read `responseBody`, which every channel's error has; this goes in 1.0.
+   */
+  get slackError(): string | null {
+    return this.responseBody
   }
 }

@@ -38,7 +38,7 @@ export function httpError(
   return new SlackNotifierError(`Slack rejected the alert with HTTP ${status}${detail}`, {
     code: 'http_error',
     status,
-    slackError,
+    responseBody: slackError,
     attempts,
   })
 }

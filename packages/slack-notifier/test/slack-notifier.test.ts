@@ -94,7 +94,15 @@ describe('createSlackNotifier', () => {
     const error = await rejection(
       createSlackNotifier({ webhookUrl: slack.url(), retryDelayMs: 1 }).notify(failuresEvent, context()),
     )
-    expect(error).toMatchObject({ name: 'SlackNotifierError', code: 'http_error', status, slackError, attempts: 1 })
+    expect(error).toMatchObject({
+      name: 'SlackNotifierError',
+      code: 'http_error',
+      status,
+      responseBody: slackError,
+      attempts: 1,
+    })
+    // The deprecated 0.1.0 name still reads the same value.
+    expect(error.slackError).toBe(slackError)
     expect(error.message).toMatch(message)
     expect(slack.requests).toHaveLength(1)
     expectNoSecret(error, slack.url())
@@ -137,7 +145,7 @@ describe('createSlackNotifier', () => {
     const error = await rejection(
       createSlackNotifier({ webhookUrl: slack.url(), retryDelayMs: 5, maxRetries: 2 }).notify(failuresEvent, context()),
     )
-    expect(error).toMatchObject({ code: 'http_error', status: 500, slackError: 'internal_error', attempts: 3 })
+    expect(error).toMatchObject({ code: 'http_error', status: 500, responseBody: 'internal_error', attempts: 3 })
     expect(slack.requests).toHaveLength(3)
   })
 
@@ -280,8 +288,8 @@ describe('createSlackNotifier', () => {
   it('cuts a long error body between characters, never inside an emoji', async () => {
     const slack = await serve([{ status: 400, body: `${'x'.repeat(199)}${'🚀'.repeat(100)}` }])
     const error = await rejection(createSlackNotifier({ webhookUrl: slack.url() }).notify(failuresEvent, context()))
-    expect(error.slackError?.length).toBeLessThanOrEqual(200)
-    for (const text of [error.slackError, error.message]) expect(text).not.toMatch(LONE_SURROGATE)
+    expect(error.responseBody?.length).toBeLessThanOrEqual(200)
+    for (const text of [error.responseBody, error.message]) expect(text).not.toMatch(LONE_SURROGATE)
   })
 
   it('redacts the URL when Slack echoes it URL-encoded', async () => {

@@ -2,7 +2,7 @@
 // every channel cleans, clips and redacts text the same way, and every entry point's options
 // mean the same. For packages built on cronwarden (stores, notifiers) and their examples;
 // applications need only the main entry point.
-export { ChannelError, type ChannelErrorDetails } from '../channel-error.js'
+export { ChannelError, type ChannelErrorCode, type ChannelErrorDetails } from '../channel-error.js'
 export { decideAlerts, decideEntry } from '../decide-alerts.js'
 export { describeError, describeNetworkError, kindOf } from '../describe-error.js'
 export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
