@@ -90,12 +90,9 @@ describe.skipIf(!available)('durable alerts on the PostgreSQL server through a r
         expect.objectContaining({ notifier: 'webhook', status: 'delivered', attempts: 4 }),
       ])
       const [row] = await store.listRuns({ jobName })
-      expect(row?.deliveries.map((delivery) => [delivery.notifier, delivery.status])).toEqual([
-        ['webhook', 'failed'],
-        ['webhook', 'failed'],
-        ['webhook', 'failed'],
-        ['webhook', 'delivered'],
-      ])
+      // Three failed attempts, then the one that reached the endpoint.
+      expect(row?.deliveries.map((delivery) => delivery.status)).toEqual(['failed', 'failed', 'failed', 'delivered'])
+      expect(new Set(row?.deliveries.map((delivery) => delivery.notifier))).toEqual(new Set(['webhook']))
       await sleep(8 * retryDelayMs)
       expect(await sweep()).toEqual([])
       expect(webhook.accepted).toHaveLength(1)
