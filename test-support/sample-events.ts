@@ -1,4 +1,5 @@
 import type {
+  AlertEvent,
   ConsecutiveFailuresEvent,
   LongRunningEvent,
   MissedRunEvent,
@@ -80,3 +81,18 @@ export const stillFailingEvent: StillFailingEvent = {
 
 /** Every event type once; a new type in core belongs here too. */
 export const everyEvent = [failuresEvent, longRunningEvent, recoveredEvent, missedRunEvent, stillFailingEvent] as const
+
+/**
+ * An event of a type this version does not know, as a newer cronwarden would write it to the
+ * alert table: typed as an `AlertEvent` only because that is what a notifier is handed.
+ * Every channel must still deliver it, as its fields.
+ */
+export const futureEvent = {
+  type: 'quota_exceeded',
+  job_name: 'assignment-reminders',
+  run_id: 'run-6',
+  occurred_at: '2026-11-28T16:00:00.000Z',
+  down_since: '2026-11-27T03:00:00.000Z',
+  used: 120,
+  limits: { daily: 100 },
+} as unknown as AlertEvent

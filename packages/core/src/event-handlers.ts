@@ -14,9 +14,10 @@ export type AlertEventHandlers<Result, Args extends unknown[] = []> = {
  * `byEventType({ consecutive_failures: (event) => ..., recovered: (event) => ..., ... })`.
  *
  * Events are data from a wire or a table, so at run time one may carry a type this version
- * does not know (a newer sender's), or not be an object at all: `otherwise` answers those;
- * without it they throw a `TypeError` naming the type, never fall through to a wrong handler
- * (an inherited `toString` or `constructor` is never called as one).
+ * does not know (a newer sender's), or not be an object at all: `otherwise` answers those (a
+ * channel lays out `readUnknownEvent(event)` there, so the event is still delivered); without
+ * it they throw a `TypeError` naming the type, never fall through to a wrong handler (an
+ * inherited `toString` or `constructor` is never called as one).
  */
 export function byEventType<Result, Args extends unknown[] = []>(
   handlers: AlertEventHandlers<Result, Args>,

@@ -120,6 +120,18 @@ describe('createLogNotifier', () => {
     )
   })
 
+  it('logs an event type it does not know instead of failing, with its fields at the top level', async () => {
+    const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    const future = { type: 'quota_exceeded', job_name: 'reminders', used: 120 }
+    await createLogNotifier({ logger }).notify(future as unknown as AlertEvent, {
+      signal: new AbortController().signal,
+    })
+    expect(logger.error).toHaveBeenCalledWith(
+      'cronwarden sent a "quota_exceeded" event about "reminders", a type this version of @cronwarden/core does not know.',
+      future,
+    )
+  })
+
   it('rejects unknown options', () => {
     expect(() => createLogNotifier({ level: 'debug' } as never)).toThrow(/level: unknown option/)
   })

@@ -6,6 +6,7 @@ import { createJsonLineLogger, type Logger } from './logger.js'
 import { parseOptions } from './parse-options.js'
 import type { Notifier } from './ports.js'
 import { objectWithMethods, schemaMatches } from './schema-helpers.js'
+import { readUnknownEvent, unknownEventSentence } from './unknown-event.js'
 
 /** Options of `createLogNotifier`; unknown keys are an error. */
 export interface LogNotifierOptions {
@@ -40,16 +41,20 @@ export function createLogNotifier(options: LogNotifierOptions = {}): Notifier {
   }
 }
 
-const summarize = byEventType<string>({
-  consecutive_failures: (event) =>
-    `${event.job_name} failed ${event.consecutive_failure_count} times in a row: ${event.error_message}`,
-  long_running: (event) =>
-    `${event.job_name} has been running for ${event.running_for_ms} ms (limit ${event.max_runtime_ms} ms)`,
-  recovered: (event) => `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`,
-  missed_run: (event) =>
-    `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}), ${failureStreak(event.consecutive_failure_count, event.threshold)}; last run: ${event.last_run_at ?? 'never'}`,
-  // The incident is named as the first alert's fields name it (job, `down_since` as stored),
-  // so a reader can find that alert's line from this one.
-  still_failing: (event) =>
-    `${event.job_name} still failing: ${event.consecutive_failure_count} in a row since ${event.down_since} (${formatDuration(event.down_for_ms)}): ${event.error_message}`,
-})
+// A type this version does not know (a newer sender's) is still logged, with its fields.
+const summarize = byEventType<string>(
+  {
+    consecutive_failures: (event) =>
+      `${event.job_name} failed ${event.consecutive_failure_count} times in a row: ${event.error_message}`,
+    long_running: (event) =>
+      `${event.job_name} has been running for ${event.running_for_ms} ms (limit ${event.max_runtime_ms} ms)`,
+    recovered: (event) => `${event.job_name} recovered after ${event.failures_in_streak} consecutive failures`,
+    missed_run: (event) =>
+      `${event.job_name} did not run at ${event.expected_at} (${event.schedule} ${event.timezone}), ${failureStreak(event.consecutive_failure_count, event.threshold)}; last run: ${event.last_run_at ?? 'never'}`,
+    // The incident is named as the first alert's fields name it (job, `down_since` as stored),
+    // so a reader can find that alert's line from this one.
+    still_failing: (event) =>
+      `${event.job_name} still failing: ${event.consecutive_failure_count} in a row since ${event.down_since} (${formatDuration(event.down_for_ms)}): ${event.error_message}`,
+  },
+  (event) => unknownEventSentence(readUnknownEvent(event), '@cronwarden/core'),
+)

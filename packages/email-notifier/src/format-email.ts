@@ -1,5 +1,14 @@
 import type { AlertEvent, AlertEventOf } from '@cronwarden/core'
-import { byEventType, codePointPrefix, counted, displayText, formatDuration, utcTime } from '@cronwarden/core/plugin'
+import {
+  byEventType,
+  codePointPrefix,
+  counted,
+  displayText,
+  formatDuration,
+  readUnknownEvent,
+  unknownEventSentence,
+  utcTime,
+} from '@cronwarden/core/plugin'
 import { headerText } from './format-values.js'
 import { escapeHtml } from './html.js'
 import { replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
@@ -197,32 +206,19 @@ function describeStillFailing(event: AlertEventOf<'still_failing'>, domain: stri
   }
 }
 
-function describeUnknown(event: unknown, domain: string): EmailContent {
-  const fields = typeof event === 'object' && event !== null ? (event as Record<string, unknown>) : {}
-  const text = (key: string) => (typeof fields[key] === 'string' ? (fields[key] as string) : null)
-  const job = text('job_name') ?? 'unknown job'
-  const type = text('type') ?? 'unknown'
-  const downSince = text('down_since')
-  const runId = text('run_id') ?? ''
+function describeUnknown(value: unknown, domain: string): EmailContent {
+  const event = readUnknownEvent(value)
+  const { type, jobName: job, runId, downSince } = event
   return {
     subject: `${job}: ${type}`,
-    summary: `cronwarden sent a "${type}" event about "${job}", a type this version of @cronwarden/email-notifier does not know. Its fields:`,
+    summary: `${unknownEventSentence(event, '@cronwarden/email-notifier')} Its fields:`,
     error: null,
-    rows: Object.entries(fields).map(([key, value]) => [key, describeValue(value)] as const),
+    rows: event.fields,
     note: null,
-    event: { type, job, runId },
+    event: { type, job, runId: runId ?? '' },
     thread: downSince
-      ? replyIds(job, downSince, [type, runId], domain)
-      : standaloneIds([type, job, runId, text('occurred_at') ?? ''], domain),
-  }
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
+      ? replyIds(job, downSince, [type, runId ?? ''], domain)
+      : standaloneIds([type, job, runId ?? '', event.occurredAt ?? ''], domain),
   }
 }
 

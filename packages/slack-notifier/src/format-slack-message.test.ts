@@ -1,7 +1,7 @@
 import type { AlertEvent } from '@cronwarden/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { everyEvent } from '../../../test-support/sample-events.js'
+import { everyEvent, futureEvent } from '../../../test-support/sample-events.js'
 import { slackMessageSchema, visibleTexts } from '../test/slack-message-schema.js'
 import { formatSlackMessage } from './format-slack-message.js'
 import type { SectionBlock, SlackMessage } from './slack-message.js'
@@ -292,6 +292,37 @@ describe('formatSlackMessage', () => {
         }
       }),
       { numRuns: 300 },
+    )
+  })
+
+  it('lays out an event type it does not know, with its fields, instead of failing', () => {
+    const message = formatSlackMessage(futureEvent)
+    expect(slackMessageSchema.safeParse(message).error).toBeUndefined()
+    expect(headerText(message)).toBe('⚪ assignment-reminders had a "quota_exceeded" event')
+    expect(message.text).toBe('⚪ assignment-reminders had a "quota_exceeded" event')
+    expect(section(message).text?.text).toBe(
+      'cronwarden sent a "quota_exceeded" event about "assignment-reminders", a type this version of @cronwarden/slack-notifier does not know.',
+    )
+    expect(section(message).fields?.map((field) => field.text)).toContain('*used*\n`120`')
+    expect(section(message).fields?.map((field) => field.text)).toContain('*limits*\n`{"daily":100}`')
+  })
+
+  it('holds every limit and escapes everything in an unknown event, whatever its fields', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('<', '>', '&', '`', '*', '!', '@', '|', 'a', '🚀', '\n', '\u202E', '\uD800'),
+      maxLength: 3_000,
+    })
+    const fields = fc.dictionary(fc.oneof(fc.string({ maxLength: 70 }), fc.constantFrom('note', 'a_b')), text, {
+      maxKeys: 30,
+    })
+    fc.assert(
+      fc.property(fields, text, text, (extra, type, jobName) => {
+        const message = formatSlackMessage({ ...extra, type, job_name: jobName } as unknown as AlertEvent)
+        expect(slackMessageSchema.safeParse(message).error).toBeUndefined()
+        expectNoLiveMarkup(message)
+        expect(message.text.length).toBeLessThanOrEqual(500)
+      }),
+      { numRuns: 200 },
     )
   })
 })

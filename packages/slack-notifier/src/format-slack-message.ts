@@ -5,7 +5,9 @@ import {
   failureStreak,
   formatDuration,
   neutralizeBackticks,
+  readUnknownEvent,
   singleLine,
+  unknownEventSentence,
   utcTime,
 } from '@cronwarden/core/plugin'
 import { escapeSlackText } from './escape.js'
@@ -24,14 +26,20 @@ export function formatSlackMessage(alert: AlertEvent): SlackMessage {
   return formatFields(displayFields(alert))
 }
 
-// A new event type in core must be laid out here before this package compiles.
-const formatFields = byEventType<SlackMessage>({
-  consecutive_failures: formatConsecutiveFailures,
-  long_running: formatLongRunning,
-  recovered: formatRecovered,
-  missed_run: formatMissedRun,
-  still_failing: formatStillFailing,
-})
+// Compile time: a new event type in core must be laid out here before this package compiles.
+// Run time: a newer sender's type is still posted, as its fields, rather than failing the delivery.
+const formatFields = byEventType<SlackMessage>(
+  {
+    consecutive_failures: formatConsecutiveFailures,
+    long_running: formatLongRunning,
+    recovered: formatRecovered,
+    missed_run: formatMissedRun,
+    still_failing: formatStillFailing,
+  },
+  formatUnknown,
+)
+
+const UNKNOWN_ICON = '⚪'
 
 const ICONS = {
   consecutive_failures: '🔴',
@@ -170,6 +178,28 @@ function formatStillFailing(event: AlertEventOf<'still_failing'>): SlackMessage 
         ],
       },
       lastSuccess(event.last_success_at),
+    ],
+  }
+}
+
+function formatUnknown(value: unknown): SlackMessage {
+  const event = readUnknownEvent(value)
+  // Escaped like the job name around it, and short: the header has 150 characters for both.
+  const what = `had a "${fitEscaped(event.type, 40, { marker: 'short' })}" event`
+  return {
+    text: fallback(`${UNKNOWN_ICON} `, event.jobName, ` ${what}`),
+    blocks: [
+      header(UNKNOWN_ICON, event.jobName, what),
+      {
+        type: 'section',
+        text: mrkdwn(
+          fitEscaped(unknownEventSentence(event, '@cronwarden/slack-notifier'), SLACK_LIMITS.sectionText, {
+            marker: 'short',
+          }),
+        ),
+        // Labels are plain names (letters, digits, `_ . -`); values are the sender's, in code spans.
+        ...(event.fields.length === 0 ? {} : { fields: event.fields.map(([label, value]) => codeField(label, value)) }),
+      },
     ],
   }
 }

@@ -7,7 +7,7 @@ export const SLACK_LIMITS = {
   headerText: 150,
   sectionText: 3_000,
   fieldText: 2_000,
-  /** Counts hold by construction: each layout has at most 6 fields, 3 blocks, 1 context element. */
+  /** Counts hold by construction: at most 10 fields (an unknown event's), 3 blocks, 1 context element. */
   sectionFields: 10,
   contextElements: 10,
   blocks: 50,

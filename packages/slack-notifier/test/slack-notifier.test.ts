@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { OptionsError } from '@cronwarden/core'
 import { createSlackNotifier, SlackNotifierError } from '@cronwarden/slack-notifier'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { everyEvent } from '../../../test-support/sample-events.js'
+import { everyEvent, futureEvent } from '../../../test-support/sample-events.js'
 import {
   failuresPayload,
   longRunningPayload,
@@ -63,6 +63,14 @@ describe('createSlackNotifier', () => {
     expect(slack.requests[0]).toMatchObject({ method: 'POST', path: '/services/T000/B000/secretTOKEN123' })
     expect(slack.requests[0]?.headers['content-type']).toBe('application/json')
     expect(slack.requests[0]?.body).toEqual(payload)
+  })
+
+  it('posts an event type it does not know, as a newer sender writes it, as its fields instead of failing', async () => {
+    const slack = await serve()
+    await createSlackNotifier({ webhookUrl: slack.url() }).notify(futureEvent, context())
+    const body = slack.requests[0]?.body as typeof failuresPayload
+    expect(body.text).toBe('⚪ assignment-reminders had a "quota_exceeded" event')
+    expect(JSON.stringify(body.blocks)).toContain('*used*\\n`120`')
   })
 
   it('sends escaped text and a cut error, as Slack receives them', async () => {

@@ -5,7 +5,9 @@ import {
   displayFields,
   failureStreak,
   formatDuration,
+  readUnknownEvent,
   singleLine,
+  unknownEventSentence,
   utcTime,
 } from '@cronwarden/core/plugin'
 import type { PagerDutySeverity } from './options.js'
@@ -49,22 +51,27 @@ const EMPTY_ERROR = '(the job failed without an error message)'
 /** The description of any event: adding an event type to core means adding one case here. */
 export function describeEvent(alert: AlertEvent): EventDescription {
   const described = describeFields(displayFields(alert))
+  const occurredAt: unknown = typeof alert === 'object' && alert !== null ? alert.occurred_at : undefined
   return {
     ...described,
-    occurredAt: isoOf(alert.occurred_at),
+    occurredAt: typeof occurredAt === 'string' ? isoOf(occurredAt) : undefined,
     // A fact is one line in every layout (a Teams fact, a Discord field).
     facts: described.facts.map((fact) => ({ ...fact, value: singleLine(fact.value) })),
   }
 }
 
-// Adding an event type to core means adding one handler here.
-const describeFields = byEventType<Described>({
-  consecutive_failures: describeConsecutiveFailures,
-  long_running: describeLongRunning,
-  recovered: describeRecovered,
-  missed_run: describeMissedRun,
-  still_failing: describeStillFailing,
-})
+// Compile time: adding an event type to core means adding one handler here. Run time: a
+// newer sender's type is still sent, as its fields, rather than failing the delivery.
+const describeFields = byEventType<Described>(
+  {
+    consecutive_failures: describeConsecutiveFailures,
+    long_running: describeLongRunning,
+    recovered: describeRecovered,
+    missed_run: describeMissedRun,
+    still_failing: describeStillFailing,
+  },
+  describeUnknown,
+)
 
 function describeConsecutiveFailures(event: AlertEventOf<'consecutive_failures'>): Described {
   const count = event.consecutive_failure_count
@@ -190,6 +197,29 @@ function streakFact(event: { consecutive_failure_count: number; threshold: numbe
   return {
     label: 'Failures in a row',
     value: `${event.consecutive_failure_count} (alert threshold ${event.threshold})`,
+  }
+}
+
+function describeUnknown(value: unknown): Described {
+  const event = readUnknownEvent(value)
+  const sentence = unknownEventSentence(event, '@cronwarden/webhook-notifier')
+  return {
+    icon: '⚪',
+    jobName: event.jobName,
+    what: `had a "${event.type}" event`,
+    detail: 'a type this version of @cronwarden/webhook-notifier does not know',
+    sentence,
+    error: null,
+    facts: event.fields.map(([label, value]) => ({ label, value })),
+    severity: 'warning',
+    // Within its streak when it names one; otherwise an incident of its own.
+    incident: {
+      id:
+        event.downSince === null
+          ? `${event.jobName}/${event.type}/${event.runId ?? event.occurredAt ?? ''}`
+          : streakId(event.jobName, event.downSince),
+      action: 'trigger',
+    },
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { everyEvent } from '../../../test-support/sample-events.js'
+import { everyEvent, futureEvent } from '../../../test-support/sample-events.js'
 import { HOSTILE_TEXTS, LONE_SURROGATE } from '../test/markup.js'
 import { pagerDutyEventSchema } from '../test/vendor-schemas.js'
 import { formatPagerDutyEvent, pagerDutyDedupKey } from './pagerduty-event.js'
@@ -23,6 +23,22 @@ describe('formatPagerDutyEvent', () => {
         component: 'assignment-reminders',
         class: 'consecutive_failures',
         custom_details: failuresEvent,
+      },
+    })
+  })
+
+  it('triggers an event type it does not know within the incident of the streak it names', () => {
+    const body = formatPagerDutyEvent(futureEvent, { routingKey })
+    expect(pagerDutyEventSchema.safeParse(body).error).toBeUndefined()
+    expect(body).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: pagerDutyDedupKey(failuresEvent),
+      payload: {
+        summary:
+          'assignment-reminders had a "quota_exceeded" event: a type this version of @cronwarden/webhook-notifier does not know',
+        severity: 'warning',
+        class: 'quota_exceeded',
+        custom_details: futureEvent,
       },
     })
   })

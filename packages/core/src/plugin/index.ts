@@ -48,4 +48,10 @@ export {
 } from '../schema-helpers.js'
 export { boundCall } from '../store-timeout.js'
 export { abandonedMessage, advanceStreak, type ClosedExecution, type StreakState } from '../streak.js'
+export {
+  MAX_UNKNOWN_EVENT_FIELDS,
+  readUnknownEvent,
+  type UnknownEvent,
+  unknownEventSentence,
+} from '../unknown-event.js'
 export { untilAborted } from '../until-aborted.js'
