@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { durationOrDash, firstLine, formatTimeAgo, timeOrDash } from './format.js'
+import { cellText, durationOrDash, formatTimeAgo, timeOrDash } from './format.js'
 
 describe('formatting', () => {
   it('shows times in UTC with the zone spelled out, and a dash for none', () => {
@@ -19,8 +19,8 @@ describe('formatting', () => {
   })
 
   it('keeps the first line of an error, cut with an ellipsis', () => {
-    expect(firstLine('connect ECONNREFUSED\n    at stack', 80)).toBe('connect ECONNREFUSED')
-    expect(firstLine('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`)
-    expect(firstLine(null)).toBe('')
+    expect(cellText('connect ECONNREFUSED\n    at stack', 80)).toBe('connect ECONNREFUSED')
+    expect(cellText('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`)
+    expect(cellText(null)).toBe('')
   })
 })

@@ -1,4 +1,4 @@
-import { formatDuration, utcTime } from '@cronwarden/core/plugin'
+import { clipText, firstLine, formatDuration, utcTime } from '@cronwarden/core/plugin'
 
 /**
  * How the command shows times and durations: core's shared texts (UTC with the zone spelled
@@ -23,9 +23,7 @@ export function formatTimeAgo(iso: string | null, now: Date): string {
   return ago >= 0 ? `${utcTime(iso)} (${formatDuration(ago)} ago)` : utcTime(iso)
 }
 
-/** The first line of a text, cut to `max` characters with an ellipsis. */
-export function firstLine(text: string | null, max = 80): string {
-  if (text === null) return ''
-  const line = text.split(/\r?\n/, 1)[0] ?? ''
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+/** A table cell: the first line of a text, cut to `max` characters with an ellipsis. */
+export function cellText(text: string | null, max = 80): string {
+  return text === null ? '' : clipText(firstLine(text, ''), max, () => '…')
 }

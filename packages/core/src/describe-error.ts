@@ -21,11 +21,11 @@ function rawDescription(thrown: unknown): string {
   }
 }
 
-function isError(value: unknown): value is Error {
+/** `instanceof Error` that answers no where the check itself throws (a Proxy's getPrototypeOf trap). */
+export function isError(value: unknown): value is Error {
   try {
     return value instanceof Error
   } catch {
-    // A Proxy whose getPrototypeOf trap throws.
     return false
   }
 }
@@ -36,7 +36,11 @@ function errorText(error: Error): string {
   return readString(() => error.name) || 'Error (its message cannot be read)'
 }
 
-function valueText(value: unknown): string {
+/**
+ * Any value as text, never throwing: a string as is, a primitive by `String`, a function by
+ * its name, an object as JSON, then by its own `toString`, then a placeholder.
+ */
+export function valueText(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return value

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { counted, failureStreak, formatDuration, utcTime } from './human-text.js'
+import { counted, failureStreak, firstLine, formatDuration, utcTime } from './human-text.js'
 
 it('writes a duration in its largest unit and the next one, leaving out a zero', () => {
   const cases: Array<[number, string]> = [
@@ -44,4 +44,12 @@ it('writes a count with its noun, singular only for one', () => {
 it('words a streak with its count and threshold, singular or plural', () => {
   expect(failureStreak(3, 3)).toBe('3 failures in a row (threshold 3)')
   expect(failureStreak(1, 1)).toBe('1 failure in a row (threshold 1)')
+})
+
+it('keeps the first line of a text, saying when more follows, whatever the line break', () => {
+  expect(firstLine('connect ECONNREFUSED')).toBe('connect ECONNREFUSED')
+  for (const text of ['connect ECONNREFUSED\n    at stack', 'connect ECONNREFUSED\r\nat', 'connect ECONNREFUSED\rat']) {
+    expect(firstLine(text)).toBe('connect ECONNREFUSED …')
+    expect(firstLine(text, '')).toBe('connect ECONNREFUSED')
+  }
 })

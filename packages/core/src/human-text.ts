@@ -42,6 +42,16 @@ export function failureStreak(count: number, threshold: number): string {
 }
 
 /**
+ * The first line of a text (a multi-line error, a stack) for a one-line place: a push
+ * notification, a table cell. `more` ends it when lines were left out, so a reader knows the
+ * rest is in the message or the log. Any line break ends the line: LF, CRLF or a lone CR.
+ */
+export function firstLine(text: string, more = ' …'): string {
+  const line = text.split(/\r\n|\r|\n/, 1)[0] ?? ''
+  return line.length < text.length ? `${line}${more}` : line
+}
+
+/**
  * A timestamp in UTC with the zone spelled out, to the second: `2026-11-28 03:00:00 UTC`.
  * Readers of one alert sit in different time zones, so a bare local time would mislead some
  * of them. Text that is not a timestamp comes back as it is (escape it for your channel).

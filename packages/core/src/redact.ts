@@ -1,3 +1,4 @@
+import { isError } from './describe-error.js'
 import { readSafely } from './read-safely.js'
 
 /**
@@ -63,14 +64,6 @@ export function redactError(error: unknown, redact: (text: string) => string, de
   const code = read(() => (error as { code?: unknown }).code)
   if (typeof code === 'string') Object.assign(copy, { code: redact(code) })
   return copy
-}
-
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error
-  } catch {
-    return false
-  }
 }
 
 const read = (get: () => unknown): unknown => readSafely(get, undefined)

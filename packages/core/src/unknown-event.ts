@@ -1,3 +1,4 @@
+import { valueText } from './describe-error.js'
 import { counted } from './human-text.js'
 import { readSafely } from './read-safely.js'
 import { clipText, singleLine } from './safe-text.js'
@@ -45,7 +46,7 @@ export function readUnknownEvent(event: unknown): UnknownEvent {
     return typeof value === 'string' ? value : null
   }
   const labelled = entries.filter(([name]) => LABEL.test(name))
-  const fields = labelled.slice(0, MAX_UNKNOWN_EVENT_FIELDS).map(([name, value]) => [name, valueText(value)] as const)
+  const fields = labelled.slice(0, MAX_UNKNOWN_EVENT_FIELDS).map(([name, value]) => [name, fieldText(value)] as const)
   return {
     type: clipText(singleLine(text('type') || 'unknown'), MAX_TYPE_LENGTH),
     jobName: singleLine(text('job_name') || 'unknown job'),
@@ -63,7 +64,6 @@ export function unknownEventSentence(event: UnknownEvent, channel: string): stri
   return `cronwarden sent a "${event.type}" event about "${event.jobName}", a type this version of ${channel} does not know.${more}`
 }
 
-function valueText(value: unknown): string {
-  const text = typeof value === 'string' ? value : readSafely(() => JSON.stringify(value) ?? String(value), '?')
-  return clipText(singleLine(text), MAX_VALUE_LENGTH)
+function fieldText(value: unknown): string {
+  return clipText(singleLine(valueText(value)), MAX_VALUE_LENGTH)
 }

@@ -4,13 +4,14 @@ import {
   codePointPrefix,
   counted,
   displayText,
+  escapeHtml,
   formatDuration,
   readUnknownEvent,
   unknownEventSentence,
   utcTime,
 } from '@cronwarden/core/plugin'
 import { headerText } from './format-values.js'
-import { escapeHtml } from './html.js'
+
 import { replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 
 /** Options of `formatEmail`; every one may be left out. */

@@ -3,6 +3,7 @@ import {
   byEventType,
   displayFields,
   failureStreak,
+  firstLine,
   formatDuration,
   neutralizeBackticks,
   readUnknownEvent,
@@ -263,11 +264,6 @@ function fallback(before: string, jobName: string, middle: string, detail = ''):
     marker: 'short',
   })
   return `${before}${name}${middle}${rest}`
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? ''
-  return line.length < text.length ? `${line} …` : line
 }
 
 function mrkdwn(text: string): MrkdwnTextObject {

@@ -1,3 +1,4 @@
+import { readSafely } from '@cronwarden/core/plugin'
 import { z } from 'zod'
 import { retryAfterDeadConnection } from './dead-connection.js'
 import { inlineParameters, type SqlValue } from './sql-literal.js'
@@ -40,8 +41,8 @@ export function isDatabase(value: unknown): value is Database {
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&
     // A value whose getters throw (a Proxy, say) is not a client either.
-    ((attempt(() => typeof (value as Partial<PostgresJsClient>).unsafe === 'function') ?? false) ||
-      (attempt(() => typeof (value as Partial<QueryClient>).query === 'function') ?? false))
+    (readSafely(() => typeof (value as Partial<PostgresJsClient>).unsafe === 'function', false) ||
+      readSafely(() => typeof (value as Partial<QueryClient>).query === 'function', false))
   )
 }
 
@@ -65,26 +66,16 @@ const SUPABASE_JS_CLIENT =
  */
 function isSupabaseJsClient(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false
-  return (
-    attempt(() => {
-      const client = value as Record<string, unknown>
-      return (
-        typeof client.from === 'function' &&
-        typeof client.rpc === 'function' &&
-        typeof client.auth === 'object' &&
-        client.auth !== null &&
-        ('storage' in client || 'functions' in client)
-      )
-    }) ?? false
-  )
-}
-
-function attempt<T>(read: () => T): T | undefined {
-  try {
-    return read()
-  } catch {
-    return undefined
-  }
+  return readSafely(() => {
+    const client = value as Record<string, unknown>
+    return (
+      typeof client.from === 'function' &&
+      typeof client.rpc === 'function' &&
+      typeof client.auth === 'object' &&
+      client.auth !== null &&
+      ('storage' in client || 'functions' in client)
+    )
+  }, false)
 }
 
 /** Why `value` is not a `db`, for the `db: ...` of an error message. */

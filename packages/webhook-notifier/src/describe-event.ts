@@ -4,6 +4,7 @@ import {
   counted,
   displayFields,
   failureStreak,
+  firstLine,
   formatDuration,
   readUnknownEvent,
   singleLine,
@@ -242,9 +243,4 @@ function time(label: string, iso: string): Fact {
 
 function lastSuccess(iso: string | null): Fact {
   return iso === null ? { label: 'Last success', value: 'never' } : time('Last success', iso)
-}
-
-function firstLine(text: string): string {
-  const line = text.split(/\r\n|\r|\n/, 1)[0] ?? ''
-  return line.length < text.length ? `${line} …` : line
 }

@@ -1,7 +1,7 @@
 import type { DeliveryRecord, RunRecord } from '@cronwarden/core'
 import { boundCall } from '@cronwarden/core/plugin'
 import type { CommandContext } from '../context.js'
-import { durationOrDash, firstLine, timeOrDash } from '../format.js'
+import { cellText, durationOrDash, timeOrDash } from '../format.js'
 import { checkJobArgument } from '../job-argument.js'
 import { renderStrip } from '../strip.js'
 
@@ -28,8 +28,8 @@ export async function runs(context: CommandContext, jobName: string, options: { 
       `${renderStrip([run.status], colors)} ${run.status}`,
       timeOrDash(run.started_at),
       durationOrDash(run.duration_ms),
-      firstLine(run.error_message, 60),
-      run.summary === null ? '' : firstLine(JSON.stringify(run.summary), 40),
+      cellText(run.error_message, 60),
+      run.summary === null ? '' : cellText(JSON.stringify(run.summary), 40),
       describeDeliveries(run, colors),
     ]),
   )

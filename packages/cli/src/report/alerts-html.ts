@@ -1,5 +1,5 @@
 import type { AlertRecord, NotifierDeliveryState } from '@cronwarden/core'
-import { firstLine, timeOrDash } from '../format.js'
+import { cellText, timeOrDash } from '../format.js'
 import { html, type SafeHtml } from './escape-html.js'
 
 /**
@@ -8,7 +8,7 @@ import { html, type SafeHtml } from './escape-html.js'
  */
 export function renderErrorText(message: string | null, max = 140): SafeHtml {
   if (message === null) return html``
-  const line = firstLine(message, max)
+  const line = cellText(message, max)
   if (line === message) return html`<span class="error">${message}</span>`
   return html`<details><summary class="error">${line}</summary><pre class="error">${message}</pre></details>`
 }

@@ -1,15 +1,4 @@
-import { displayText } from '@cronwarden/core/plugin'
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-
-/**
- * Text as HTML text or as a quoted attribute value: the five characters that could end
- * either, or start markup, become entities. Bidi controls are neutralised first
- * (`displayText`), as every channel does, so a name reads on the page as it is stored.
- */
-export function escapeHtml(text: string): string {
-  return displayText(text).replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character)
-}
+import { escapeHtml } from '@cronwarden/core/plugin'
 
 /** Markup the page built itself: `html` interpolates it as is instead of escaping it again. */
 export class SafeHtml {

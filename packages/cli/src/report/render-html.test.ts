@@ -1,7 +1,7 @@
 import type { AlertRecord, RunRecord } from '@cronwarden/core'
+import { escapeHtml } from '@cronwarden/core/plugin'
 import type { JobHealthRecord } from '@cronwarden/supabase-adapter'
 import { describe, expect, it } from 'vitest'
-import { escapeHtml } from './escape-html.js'
 import { deriveIncidents } from './incidents.js'
 import { REPORT_CSP, renderReportHtml } from './render-html.js'
 import type { ReportData } from './report-data.js'

@@ -4,10 +4,11 @@
 // applications need only the main entry point.
 export { ChannelError, type ChannelErrorCode, type ChannelErrorDetails } from '../channel-error.js'
 export { decideAlerts, decideEntry } from '../decide-alerts.js'
-export { describeError, describeNetworkError, kindOf } from '../describe-error.js'
+export { describeError, describeNetworkError, kindOf, valueText } from '../describe-error.js'
 export { type DispatchOptions, dispatchEvent } from '../dispatch.js'
 export { byEventType } from '../event-handlers.js'
-export { counted, failureStreak, formatDuration, utcTime } from '../human-text.js'
+export { escapeHtml } from '../html-text.js'
+export { counted, failureStreak, firstLine, formatDuration, utcTime } from '../human-text.js'
 export {
   checkUniqueNotifierNames,
   deliveryOptionsShape,
