@@ -1,15 +1,5 @@
 import * as core from '@cronwarden/core'
-import {
-  CronwardenError,
-  DeliveryError,
-  isCronwardenError,
-  LeaseLostError,
-  NotifyTimeoutError,
-  OptionsError,
-  RunSkippedError,
-  StoreError,
-  StoreTimeoutError,
-} from '@cronwarden/core'
+import { type CronwardenError, isCronwardenError } from '@cronwarden/core'
 import * as email from '@cronwarden/email-notifier'
 import { EmailNotifierError, SmtpError } from '@cronwarden/email-notifier'
 import * as slack from '@cronwarden/slack-notifier'
@@ -24,14 +14,14 @@ import { UsageError } from '../src/errors.js'
 
 // One of each error class every package defines, the CLI's own included. A new class joins here.
 const errors: CronwardenError[] = [
-  new CronwardenError('base'),
-  new OptionsError('options', []),
-  new RunSkippedError('nightly', 'run-2', 'run-1'),
-  new NotifyTimeoutError('slack', 5000),
-  new LeaseLostError('run-1'),
-  new StoreError('beginRun', { cause: new Error('refused') }),
-  new StoreTimeoutError('beginRun', 5000),
-  new DeliveryError('delivery failed'),
+  new core.CronwardenError('base'),
+  new core.OptionsError('options', []),
+  new core.RunSkippedError('nightly', 'run-2', 'run-1'),
+  new core.NotifyTimeoutError('slack', 5000),
+  new core.LeaseLostError('run-1'),
+  new core.StoreError('beginRun', { cause: new Error('refused') }),
+  new core.StoreTimeoutError('beginRun', 5000),
+  new core.DeliveryError('delivery failed'),
   new EmailNotifierError('not sent', {
     notifierName: 'email',
     stage: 'auth',
@@ -51,7 +41,7 @@ describe('every package’s errors', () => {
   it.each(errors.map((error) => [error.name, error] as const))(
     '%s is a CronwardenError with a code of the documented scheme',
     (name, error) => {
-      expect(error).toBeInstanceOf(CronwardenError)
+      expect(error).toBeInstanceOf(core.CronwardenError)
       expect(isCronwardenError(error)).toBe(true)
       const words = name.replace(/Error$/, '').replace(/^Cronwarden$/, '')
       expect(error.errorCode).toBe(

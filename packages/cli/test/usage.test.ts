@@ -136,41 +136,39 @@ describe.concurrent('usage errors exit 2 and name what is wrong', () => {
 })
 
 describe.concurrent('config errors exit 2 and name the key', () => {
-  it('names a misspelled key and a key with a bad value', async () => {
-    await inCaseFolder(async (cases) => {
-      await cases.write(
-        'cronwarden.config.mjs',
-        "export default { databseUrl: 'postgres://127.0.0.1/app', notifyTimeoutMs: 'soon' }\n",
-      )
-      const result = await runCli(['status'], { cwd: cases.dir })
+  /** Runs `args` in a folder whose `cronwarden.config.mjs` is `config`; expects exit 2 and gives stderr. */
+  async function usageError(config: string, args: string[]): Promise<string> {
+    return inCaseFolder(async (cases) => {
+      await cases.write('cronwarden.config.mjs', config)
+      const result = await runCli(args, { cwd: cases.dir })
       expect(result.code).toBe(2)
-      expect(result.stderr).toContain('databseUrl')
-      expect(result.stderr).toContain('notifyTimeoutMs')
-      expect(result.stderr).toContain('cronwarden.config.mjs')
+      return result.stderr
     })
+  }
+
+  it('names a misspelled key and a key with a bad value', async () => {
+    const stderr = await usageError(
+      "export default { databseUrl: 'postgres://127.0.0.1/app', notifyTimeoutMs: 'soon' }\n",
+      ['status'],
+    )
+    expect(stderr).toContain('databseUrl')
+    expect(stderr).toContain('notifyTimeoutMs')
+    expect(stderr).toContain('cronwarden.config.mjs')
   })
 
   it('names the notifiers key of a notifier that is not one', async () => {
-    await inCaseFolder(async (cases) => {
-      await cases.write('cronwarden.config.mjs', "export default { notifiers: [{ name: 'slack' }] }\n")
-      const result = await runCli(['test-alert'], { cwd: cases.dir })
-      expect(result.code).toBe(2)
-      expect(result.stderr).toContain('notifiers')
-    })
+    const stderr = await usageError("export default { notifiers: [{ name: 'slack' }] }\n", ['test-alert'])
+    expect(stderr).toContain('notifiers')
   })
 
   it('reports a config that throws while loading, without the password of a URL in its message', async () => {
-    await inCaseFolder(async (cases) => {
-      await cases.write(
-        'cronwarden.config.mjs',
-        "throw new Error('cannot reach postgres://admin:hunter2secret@db.internal:5432/app')\n",
-      )
-      const result = await runCli(['status'], { cwd: cases.dir })
-      expect(result.code).toBe(2)
-      expect(result.stderr).toContain('could not load')
-      expect(result.stderr).toContain('cronwarden.config.mjs')
-      expect(result.stderr).not.toContain('hunter2secret')
-    })
+    const stderr = await usageError(
+      "throw new Error('cannot reach postgres://admin:hunter2secret@db.internal:5432/app')\n",
+      ['status'],
+    )
+    expect(stderr).toContain('could not load')
+    expect(stderr).toContain('cronwarden.config.mjs')
+    expect(stderr).not.toContain('hunter2secret')
   })
 })
 

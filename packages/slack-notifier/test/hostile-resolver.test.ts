@@ -2,6 +2,7 @@ import { inspect } from 'node:util'
 import { hostileValues } from '@cronwarden/core/testing'
 import { createSlackNotifier, SlackNotifierError, type WebhookUrlSource } from '@cronwarden/slack-notifier'
 import { afterEach, expect, it } from 'vitest'
+import { leakyResolvers } from '../../../test-support/leaky-resolvers.js'
 import { failuresEvent } from '../../../test-support/sample-events.js'
 import { type SlackServer, startSlackServer } from './slack-server.js'
 
@@ -49,15 +50,12 @@ it('turns each hostile value a resolver resolves to into a webhook_url error, se
   expect(server.requests).toHaveLength(0)
 })
 
-it.each([
-  ['throws synchronously', () => JSON.parse('{')],
-  ['rejects with a string quoting the URL', () => Promise.reject(`no secret at ${SECRET_URL}`)],
-  ['rejects with an Error whose cause quotes the URL', () => Promise.reject(new Error('x', { cause: SECRET_URL }))],
-  ['resolves to a Symbol describing the URL', async () => Symbol(SECRET_URL)],
-  ['resolves to a String object', async () => new String(SECRET_URL)],
-])('fails with code webhook_url, quoting no URL, when the resolver %s', async (_case, resolver) => {
-  await failureWith(resolver)
-})
+it.each(leakyResolvers(SECRET_URL))(
+  'fails with code webhook_url, quoting no URL, when the resolver %s',
+  async (_case, resolver) => {
+    await failureWith(resolver)
+  },
+)
 
 it('names the kind of value the resolver resolved to, without quoting it', async () => {
   const messages = []

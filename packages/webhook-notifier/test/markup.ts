@@ -1,3 +1,5 @@
+import fc from 'fast-check'
+
 /**
  * The characters of `markup` in `text` that are not escaped: those not preceded by an odd
  * number of backslashes. Empty when a markdown reader shows every one of them as written.
@@ -32,3 +34,22 @@ export const HOSTILE_TEXTS = [
   'x'.repeat(10_000),
   '*'.repeat(10_000),
 ]
+
+/**
+ * Text a job controls, for property tests: any UTF-16 (lone surrogates too); the format's own
+ * markup characters among backslashes, list markers, line breaks, emoji and half an emoji; or
+ * a long text around the format's limits (`long`).
+ */
+export function arbitraryJobText(
+  markup: readonly string[],
+  long: { minLength: number; maxLength: number },
+): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc.string({
+      unit: fc.constantFrom(...markup, '\\', '-', '1', '.', ' ', '\n', '\r', '😀', '\uD800', '\uDC00'),
+      maxLength: 300,
+    }),
+    fc.string({ unit: 'grapheme', ...long }),
+  )
+}

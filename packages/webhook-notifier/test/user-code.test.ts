@@ -6,6 +6,7 @@ import {
   type WebhookRequest,
 } from '@cronwarden/webhook-notifier'
 import { afterEach, describe, expect, it } from 'vitest'
+import { leakyResolvers } from '../../../test-support/leaky-resolvers.js'
 import { failuresEvent } from '../../../test-support/sample-events.js'
 import { startServer, type TestServer } from './http-server.js'
 import { context, expectNoSecret, rejection } from './support.js'
@@ -155,11 +156,7 @@ describe('resolvers', () => {
   )
 
   it.each([
-    ['throws synchronously', () => JSON.parse('{')],
-    ['rejects with a string quoting the URL', () => Promise.reject(`no secret at ${SECRET_URL}`)],
-    ['rejects with an Error whose cause quotes the URL', () => Promise.reject(new Error('x', { cause: SECRET_URL }))],
-    ['resolves to a Symbol describing the URL', async () => Symbol(SECRET_URL)],
-    ['resolves to a String object', async () => new String(SECRET_URL)],
+    ...leakyResolvers(SECRET_URL),
     ['resolves to a URL with credentials', async () => `https://user:${SECRET}@example.org/`],
   ])('a url resolver that %s fails with code url, quoting no URL', async (_case, resolver) => {
     await resolverFailure('url', resolver)

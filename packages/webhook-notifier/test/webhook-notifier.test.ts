@@ -79,46 +79,44 @@ describe('each format, as the endpoint receives it', () => {
 })
 
 describe('PagerDuty incidents', () => {
-  it('triggers and resolves one incident with one dedup_key, and a redelivered trigger reuses it', async () => {
+  const INCIDENT_KEY = 'cronwarden/assignment-reminders/2026-11-27T03:00:00.000Z'
+
+  /** An Events API endpoint that accepts every event; `notifier()` makes one more notifier posting to it. */
+  async function pagerDutyEndpoint() {
     const endpoint = await serve([], { status: 202, body: '{"status":"success"}' })
-    const pagerDuty = createWebhookNotifier({
-      url: endpoint.url('/v2/enqueue'),
-      format: 'pagerduty',
-      routingKey: ROUTING_KEY,
-    })
+    return {
+      endpoint,
+      notifier: () =>
+        createWebhookNotifier({ url: endpoint.url('/v2/enqueue'), format: 'pagerduty', routingKey: ROUTING_KEY }),
+      bodies: () => endpoint.requests.map((request) => pagerDutyEventSchema.parse(request.body)),
+    }
+  }
+
+  it('triggers and resolves one incident with one dedup_key, and a redelivered trigger reuses it', async () => {
+    const { notifier, bodies } = await pagerDutyEndpoint()
+    const pagerDuty = notifier()
     await pagerDuty.notify(failuresEvent, context())
     // At least once: the same event again, e.g. after a lost acknowledgement, from another process.
-    await createWebhookNotifier({
-      url: endpoint.url('/v2/enqueue'),
-      format: 'pagerduty',
-      routingKey: ROUTING_KEY,
-    }).notify(structuredClone(failuresEvent), context())
+    await notifier().notify(structuredClone(failuresEvent), context())
     // The same streak, stored by another store that writes times with an offset.
     await pagerDuty.notify({ ...recoveredEvent, down_since: '2026-11-27T03:00:00+00:00' }, context())
-    const bodies = endpoint.requests.map((request) => pagerDutyEventSchema.parse(request.body))
-    expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve'])
-    expect(new Set(bodies.map((body) => body.dedup_key))).toEqual(
-      new Set(['cronwarden/assignment-reminders/2026-11-27T03:00:00.000Z']),
-    )
-    expect(bodies.every((body) => body.routing_key === ROUTING_KEY)).toBe(true)
+    expect(bodies().map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve'])
+    expect(new Set(bodies().map((body) => body.dedup_key))).toEqual(new Set([INCIDENT_KEY]))
+    expect(bodies().every((body) => body.routing_key === ROUTING_KEY)).toBe(true)
   })
 
   it('adds a still_failing reminder to the open incident: a trigger with its dedup_key, between alert and resolve', async () => {
-    const endpoint = await serve([], { status: 202, body: '{"status":"success"}' })
-    const pagerDuty = createWebhookNotifier({
-      url: endpoint.url('/v2/enqueue'),
-      format: 'pagerduty',
-      routingKey: ROUTING_KEY,
-    })
+    const { endpoint, notifier, bodies } = await pagerDutyEndpoint()
+    const pagerDuty = notifier()
     await pagerDuty.notify(failuresEvent, context())
     // Another store may write the incident's time with an offset; the key must not change.
     await pagerDuty.notify({ ...stillFailingEvent, down_since: '2026-11-27T04:00:00+01:00' }, context())
     await pagerDuty.notify(recoveredEvent, context())
-    const bodies = endpoint.requests.map((request) => pagerDutyEventSchema.parse(request.body))
-    expect(bodies.map((body) => body.event_action)).toEqual(['trigger', 'trigger', 'resolve'])
-    expect(new Set(bodies.map((body) => body.dedup_key))).toEqual(
-      new Set(['cronwarden/assignment-reminders/2026-11-27T03:00:00.000Z']),
-    )
+    expect(bodies().map((body) => [body.event_action, body.dedup_key])).toEqual([
+      ['trigger', INCIDENT_KEY],
+      ['trigger', INCIDENT_KEY],
+      ['resolve', INCIDENT_KEY],
+    ])
     expect(endpoint.requests[1]?.body).toMatchObject({ payload: { class: 'still_failing', severity: 'error' } })
   })
 
