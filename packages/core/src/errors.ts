@@ -63,6 +63,9 @@ export interface OptionIssue {
   readonly message: string
 }
 
+// A field an error is built from is a parameter property (`readonly runId: string` in the
+// constructor), so each class states it once, with its documentation, where it is given.
+
 /** Options that do not match their schema: the message names every bad field. */
 export class OptionsError extends CronwardenError {
   override name = 'OptionsError'
