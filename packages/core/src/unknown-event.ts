@@ -58,10 +58,10 @@ export function readUnknownEvent(event: unknown): UnknownEvent {
   }
 }
 
-/** The sentence every channel opens an unknown event with; `channel` is the package that lays it out. */
-export function unknownEventSentence(event: UnknownEvent, channel: string): string {
+/** The sentence every channel opens an unknown event with, naming the package that lays it out. */
+export function unknownEventSentence(event: UnknownEvent, packageName: string): string {
   const more = event.omittedFields === 0 ? '' : ` ${counted(event.omittedFields, 'field')} not shown.`
-  return `cronwarden sent a "${event.type}" event about "${event.jobName}", a type this version of ${channel} does not know.${more}`
+  return `cronwarden sent a "${event.type}" event about "${event.jobName}", a type this version of ${packageName} does not know.${more}`
 }
 
 function fieldText(value: unknown): string {

@@ -11,7 +11,6 @@ import {
   utcTime,
 } from '@cronwarden/core/plugin'
 import { headerText } from './format-values.js'
-
 import { replyIds, rootIds, standaloneIds, type ThreadIds } from './thread-ids.js'
 
 /** Options of `formatEmail`; every one may be left out. */
@@ -209,17 +208,18 @@ function describeStillFailing(event: AlertEventOf<'still_failing'>, domain: stri
 
 function describeUnknown(value: unknown, domain: string): EmailContent {
   const event = readUnknownEvent(value)
-  const { type, jobName: job, runId, downSince } = event
+  const { type, jobName: job, downSince } = event
+  const runId = event.runId ?? ''
   return {
     subject: `${job}: ${type}`,
     summary: `${unknownEventSentence(event, '@cronwarden/email-notifier')} Its fields:`,
     error: null,
     rows: event.fields,
     note: null,
-    event: { type, job, runId: runId ?? '' },
+    event: { type, job, runId },
     thread: downSince
-      ? replyIds(job, downSince, [type, runId ?? ''], domain)
-      : standaloneIds([type, job, runId ?? '', event.occurredAt ?? ''], domain),
+      ? replyIds(job, downSince, [type, runId], domain)
+      : standaloneIds([type, job, runId, event.occurredAt ?? ''], domain),
   }
 }
 
